@@ -1,0 +1,205 @@
+//! Commands and configuration (flags, or the JXJY_* environment variables).
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use web::{AppState, CaptchaMode, Config};
+
+#[derive(Parser)]
+#[command(name = "jxjy", about = "专业技术人员继续教育管理系统", version)]
+pub struct Args {
+    /// Database URL: sqlite://path or postgres://user@host/db (default: a SQLite file in the data directory).
+    #[arg(long, env = "JXJY_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Directory for the SQLite file and stored files.
+    #[arg(long, env = "JXJY_DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    /// Captcha on sign-in: always, after-failure, or off (load tests only).
+    #[arg(long, env = "JXJY_CAPTCHA", default_value = "always", global = true)]
+    captcha: String,
+    /// Wrong passwords in a row that are still tolerated; one more locks the account.
+    #[arg(long, env = "JXJY_LOCK_THRESHOLD", default_value_t = 3, global = true)]
+    lock_threshold: u32,
+    /// How long a lock lasts, in minutes.
+    #[arg(long, env = "JXJY_LOCK_MINUTES", default_value_t = 15, global = true)]
+    lock_minutes: i64,
+    /// Idle minutes after which a session ends.
+    #[arg(long, env = "JXJY_IDLE_MINUTES", default_value_t = 30, global = true)]
+    idle_minutes: u64,
+    /// Mark cookies Secure (set when the site is served over HTTPS).
+    #[arg(
+        long,
+        env = "JXJY_SECURE_COOKIES",
+        default_value_t = false,
+        global = true
+    )]
+    secure_cookies: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run migrations and serve the site.
+    Serve {
+        #[arg(long, env = "JXJY_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Migrate, load the demo data (idempotent), print the demo accounts and serve.
+    Demo {
+        #[arg(long, env = "JXJY_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Operator tasks on accounts.
+    Admin {
+        #[command(subcommand)]
+        task: AdminTask,
+    },
+    /// Print performance figures (sign-ins per second, home page time). Not a test.
+    Bench {
+        #[arg(long, default_value_t = 40)]
+        signins: usize,
+        #[arg(long, default_value_t = 300)]
+        pages: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminTask {
+    /// Make an existing account a platform administrator.
+    Grant { login_name: String },
+    /// Lift a lock from an account.
+    Unlock { login_name: String },
+    /// Set a temporary password that must be changed at the next sign-in.
+    ResetPassword {
+        login_name: String,
+        temporary_password: String,
+    },
+}
+
+impl Args {
+    fn config(&self) -> anyhow::Result<Config> {
+        let captcha = CaptchaMode::parse(&self.captcha).with_context(|| {
+            format!(
+                "JXJY_CAPTCHA must be always, after-failure or off, not {:?}",
+                self.captcha
+            )
+        })?;
+        Ok(Config {
+            data_dir: self.data_dir.clone(),
+            captcha,
+            lock: domain::lockout::LockPolicy::new(
+                self.lock_threshold,
+                chrono::Duration::minutes(self.lock_minutes),
+            ),
+            idle_timeout: std::time::Duration::from_secs(self.idle_minutes * 60),
+            secure_cookies: self.secure_cookies,
+            ..Config::default()
+        })
+    }
+
+    fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}/jxjy.db", self.data_dir.display()))
+    }
+}
+
+async fn state(args: &Args) -> anyhow::Result<AppState> {
+    let url = args.database_url();
+    let store = store::Store::connect(&url).await.with_context(|| {
+        format!(
+            "cannot open the database ({})",
+            url.split('@').next_back().unwrap_or("")
+        )
+    })?;
+    store.migrate().await.context("migration failed")?;
+    Ok(AppState::new(store, args.config()?))
+}
+
+async fn serve(app: AppState, bind: &str) -> anyhow::Result<()> {
+    if app.config.captcha == CaptchaMode::Off {
+        tracing::warn!(
+            "captchas are OFF (JXJY_CAPTCHA=off): only for load tests and automated acceptance runs"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    tracing::info!("serving on http://{}", listener.local_addr()?);
+    axum::serve(listener, web::router(app))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    match &args.command {
+        Command::Migrate => {
+            state(&args).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Serve { bind } => serve(state(&args).await?, bind).await,
+        Command::Demo { bind } => {
+            let app = state(&args).await?;
+            web::demo::load(&app).await?;
+            println!(
+                "\njxjy 演示站点：http://{bind}/\n\n{}",
+                web::demo::describe()
+            );
+            serve(app, bind).await
+        }
+        Command::Admin { task } => {
+            let app = state(&args).await?;
+            admin(&app, task).await
+        }
+        Command::Bench { signins, pages } => {
+            crate::bench::run(state(&args).await?, *signins, *pages).await
+        }
+    }
+}
+
+async fn admin(app: &AppState, task: &AdminTask) -> anyhow::Result<()> {
+    let find = |name: &str| {
+        let store = app.store.clone();
+        let name = name.to_owned();
+        async move {
+            store
+                .account_by_identifier(&name)
+                .await?
+                .with_context(|| format!("no account {name}"))
+        }
+    };
+    match task {
+        AdminTask::Grant { login_name } => {
+            let a = find(login_name).await?;
+            app.store.set_platform_admin(a.id, true).await?;
+            println!("{} is now a platform administrator", a.login_name);
+        }
+        AdminTask::Unlock { login_name } => {
+            let a = find(login_name).await?;
+            app.store.unlock_account(a.id).await?;
+            println!("{} unlocked", a.login_name);
+        }
+        AdminTask::ResetPassword {
+            login_name,
+            temporary_password,
+        } => {
+            let a = find(login_name).await?;
+            let hash = web::password_hash::hash(&app.config.argon2, temporary_password).await?;
+            app.store.set_password(a.id, &hash, true, app.now()).await?;
+            app.store.delete_other_sessions(a.id, None).await?;
+            println!(
+                "{}: temporary password set; it must be changed at the next sign-in",
+                a.login_name
+            );
+        }
+    }
+    Ok(())
+}

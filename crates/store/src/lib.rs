@@ -1,0 +1,126 @@
+//! Persistence of jxjy: one data layer over SQLite (the embedded default) and
+//! PostgreSQL (a province's engine), with the same migrations and queries.
+
+mod entity;
+mod migration;
+
+pub mod accounts;
+pub mod audit;
+pub mod reference;
+pub mod sessions;
+pub mod submissions;
+
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+
+pub use sea_orm::DbErr;
+
+/// A page of a list, cut in SQL, with the total the pagination shows.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects to `sqlite://path` (created if missing, WAL mode) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store, DbErr> {
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30));
+        if url.starts_with("sqlite:") {
+            if let Some(dir) = sqlite_path(url)
+                .and_then(|p| p.parent().map(|d| d.to_owned()))
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    DbErr::Custom(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+            // Several readers with WAL; writers queue on the busy timeout instead of failing.
+            opts.max_connections(4).map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(15))
+                    .foreign_keys(true)
+            });
+        } else {
+            opts.max_connections(20);
+        }
+        let db = Database::connect(opts).await?;
+        Ok(Store { db })
+    }
+
+    /// Applies every pending migration; safe to run at every start-up.
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        migration::Migrator::up(&self.db, None).await
+    }
+
+    /// Answers whether the database answers, for `/healthz`.
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.db.ping().await
+    }
+
+    pub fn engine(&self) -> &'static str {
+        match self.db.get_database_backend() {
+            DbBackend::Postgres => "postgres",
+            DbBackend::Sqlite => "sqlite",
+            _ => "other",
+        }
+    }
+
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub(crate) fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// Runs a raw statement; used by tests and operators, never with user input.
+    pub async fn execute_unprepared(&self, sql: &str) -> Result<(), DbErr> {
+        self.db.execute_unprepared(sql).await.map(|_| ())
+    }
+}
+
+fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    if path.is_empty() || path == ":memory:" {
+        None
+    } else {
+        Some(std::path::PathBuf::from(path))
+    }
+}
+
+pub(crate) fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+pub(crate) fn page_bounds(page: u64, per_page: u64) -> (u64, u64) {
+    let per_page = per_page.clamp(1, 200);
+    let page = page.max(1);
+    (page, per_page)
+}

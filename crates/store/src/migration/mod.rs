@@ -1,0 +1,16 @@
+//! One set of migrations for SQLite and PostgreSQL: the schema is written with the
+//! engine-neutral builder so that the two engines cannot drift apart.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+mod reference;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}

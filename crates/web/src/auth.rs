@@ -1,0 +1,99 @@
+//! Who is asking: the signed-in account, loaded once per request.
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use store::accounts::Account;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::session::Session;
+
+/// Paths a person who must change the initial password may still use.
+const ALLOWED_BEFORE_CHANGE: &[&str] = &["/account/password", "/logout"];
+
+pub struct CurrentUser {
+    pub account: Account,
+    pub session: Session,
+}
+
+impl<S> FromRequestParts<S> for CurrentUser
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let app = AppState::from_ref(state);
+        let session = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or_else(|| AppError::NotFound.into_response())?;
+        let to_login = || {
+            let next = parts.uri.path();
+            let target = if next == "/" {
+                "/login".to_owned()
+            } else {
+                format!("/login?next={}", urlencode(next))
+            };
+            Redirect::to(&target).into_response()
+        };
+        let Some(id) = session.account_id() else {
+            if session.expired() {
+                session.flash(
+                    "info",
+                    "您已较长时间未操作，为了安全已自动退出，请重新登录。",
+                );
+            }
+            return Err(to_login());
+        };
+        let account = app
+            .store
+            .account(id)
+            .await
+            .map_err(|e| AppError::from(e).into_response())?;
+        let Some(account) = account else {
+            session.sign_out();
+            return Err(to_login());
+        };
+        if account.must_change_password && !ALLOWED_BEFORE_CHANGE.contains(&parts.uri.path()) {
+            return Err(Redirect::to("/account/password").into_response());
+        }
+        Ok(CurrentUser { account, session })
+    }
+}
+
+/// A platform administrator; anyone else is told the page does not exist.
+pub struct PlatformAdmin(pub CurrentUser);
+
+impl<S> FromRequestParts<S> for PlatformAdmin
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        if !user.account.is_platform_admin {
+            return Err(AppError::NotFound.into_response());
+        }
+        Ok(PlatformAdmin(user))
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|s| s.trim_start_matches('=').to_owned())
+        .unwrap_or_default()
+}
+
+/// Only same-site paths are followed after sign-in (no open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}

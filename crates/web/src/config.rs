@@ -1,0 +1,75 @@
+//! Settings of the site. Every number a rule depends on (lock threshold, lock
+//! duration, idle timeout) is a setting, because the provincial and the teacher
+//! platforms use different ones.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use domain::lockout::LockPolicy;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptchaMode {
+    /// On every sign-in form.
+    Always,
+    /// On the sign-in form only after a failed attempt in this browser session.
+    AfterFailure,
+    /// Off everywhere: load tests and automated acceptance runs only.
+    Off,
+}
+
+impl CaptchaMode {
+    pub fn parse(s: &str) -> Option<CaptchaMode> {
+        match s {
+            "always" => Some(CaptchaMode::Always),
+            "after-failure" => Some(CaptchaMode::AfterFailure),
+            "off" => Some(CaptchaMode::Off),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Argon2Params {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl Default for Argon2Params {
+    /// OWASP's argon2id minimum: 19 MiB, 2 iterations, 1 lane.
+    fn default() -> Self {
+        Argon2Params {
+            memory_kib: 19 * 1024,
+            iterations: 2,
+            parallelism: 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub captcha: CaptchaMode,
+    pub lock: LockPolicy,
+    pub idle_timeout: Duration,
+    pub absolute_lifetime: Duration,
+    /// Set the Secure flag on cookies (the site is served over HTTPS).
+    pub secure_cookies: bool,
+    pub body_limit: usize,
+    pub argon2: Argon2Params,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("data"),
+            captcha: CaptchaMode::Always,
+            lock: LockPolicy::default(),
+            idle_timeout: Duration::from_secs(30 * 60),
+            absolute_lifetime: Duration::from_secs(12 * 3600),
+            secure_cookies: false,
+            body_limit: 2 * 1024 * 1024,
+            argon2: Argon2Params::default(),
+        }
+    }
+}

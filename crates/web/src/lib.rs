@@ -1,0 +1,98 @@
+//! Pages and API of jxjy: an axum router over the store, one module per area.
+
+pub mod config;
+pub mod demo;
+pub mod password_hash;
+
+mod accounts;
+mod admin;
+mod audit;
+mod auth;
+mod captcha;
+mod clock;
+mod error;
+mod forms;
+mod home;
+mod layout;
+mod middleware;
+mod pager;
+mod reference;
+mod session;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use config::{CaptchaMode, Config};
+
+/// Everything a handler needs; cheap to clone, holds no per-user state of its own
+/// (the servers of a province share nothing but the database).
+#[derive(Clone)]
+pub struct AppState {
+    pub store: store::Store,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    /// Tests and browser runs pin the captcha text instead of turning captchas off.
+    pub fixed_captcha: Option<String>,
+}
+
+impl AppState {
+    pub fn new(store: store::Store, config: Config) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+            clock: Arc::new(SystemClock),
+            fixed_captcha: None,
+        }
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Today in the Asia/Shanghai calendar, the calendar of every rule.
+    pub fn today(&self) -> chrono::NaiveDate {
+        clock::shanghai_date(self.now())
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(home::index))
+        .merge(accounts::routes())
+        .merge(admin::routes())
+        .merge(reference::routes())
+        .route("/captcha", get(captcha::image))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::layer,
+        ));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/static/{file}", get(layout::static_file))
+        .merge(pages)
+        .fallback(error::not_found)
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            state.config.body_limit,
+        ))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn(middleware::request_log))
+        .with_state(state)
+}
+
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (axum::http::StatusCode, &'static str) {
+    match state.store.ping().await {
+        Ok(()) => (axum::http::StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!("health check: database does not answer: {e}");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "database unavailable",
+            )
+        }
+    }
+}

@@ -1,0 +1,37 @@
+// jxjy: small enhancements; every page works without them.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (e) {
+    var img = e.target.closest("[data-captcha]");
+    if (img) { img.src = "/captcha?t=" + Date.now(); var input = document.getElementById("captcha"); if (input) { input.value = ""; input.focus(); } }
+    var toggle = e.target.closest("[data-nav-toggle]");
+    if (toggle) {
+      var nav = document.getElementById("sidenav");
+      if (nav) { var open = nav.classList.toggle("open"); toggle.setAttribute("aria-expanded", open ? "true" : "false"); }
+    }
+  });
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { e.preventDefault(); return; }
+    // A second click while the first submission travels would only repeat it.
+    if (form.hasAttribute("data-once")) {
+      if (form.dataset.sent) { e.preventDefault(); return; }
+      form.dataset.sent = "1";
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+    }
+  });
+  // Cascading region selects: <select data-region-parent="ID of the parent select">.
+  document.addEventListener("change", function (e) {
+    var parent = e.target;
+    document.querySelectorAll('select[data-region-parent="' + parent.id + '"]').forEach(function (child) {
+      child.innerHTML = '<option value="">请选择</option>';
+      if (!parent.value) { return; }
+      fetch("/regions/" + encodeURIComponent(parent.value) + "/children", { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (rows) {
+          rows.forEach(function (r) { var o = document.createElement("option"); o.value = r.code; o.textContent = r.name; child.appendChild(o); });
+        });
+    });
+  });
+})();
