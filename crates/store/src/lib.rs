@@ -49,9 +49,8 @@ impl Store {
                 .and_then(|p| p.parent().map(|d| d.to_owned()))
                 .filter(|d| !d.as_os_str().is_empty())
             {
-                std::fs::create_dir_all(&dir).map_err(|e| {
-                    DbErr::Custom(format!("cannot create {}: {e}", dir.display()))
-                })?;
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
             }
             // Several readers with WAL; writers queue on the busy timeout instead of failing.
             opts.max_connections(4).map_sqlx_sqlite_opts(|o| {

@@ -1,0 +1,9 @@
+//! HTTP-level tests: the real router over a fresh database per test, driven the way a
+//! browser drives it (cookies, CSRF tokens, form posts), on SQLite and PostgreSQL.
+
+mod support;
+
+mod accounts;
+mod admin;
+mod recovery;
+mod security;
