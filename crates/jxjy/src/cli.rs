@@ -58,7 +58,7 @@ enum Command {
         #[command(subcommand)]
         task: AdminTask,
     },
-    /// Print performance figures (sign-ins per second, home page time). Not a test.
+    /// Print performance figures (sign-ins per second, home page time) on a scratch database. Not a test.
     Bench {
         #[arg(long, default_value_t = 40)]
         signins: usize,
@@ -81,6 +81,14 @@ enum AdminTask {
 }
 
 impl Args {
+    /// The benchmark prints figures; request log lines would bury them.
+    pub fn default_log_filter(&self) -> &'static str {
+        match self.command {
+            Command::Bench { .. } => "warn",
+            _ => "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn",
+        }
+    }
+
     fn config(&self) -> anyhow::Result<Config> {
         let captcha = CaptchaMode::parse(&self.captcha).with_context(|| {
             format!(
@@ -130,12 +138,37 @@ async fn serve(app: AppState, bind: &str) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
+    tokio::spawn(housekeeping(app.clone()));
     axum::serve(listener, web::router(app))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
     Ok(())
+}
+
+/// Removes sessions past their idle or absolute limit and spent form keys, so the
+/// tables stay the size of the active users, not of everyone who ever visited.
+async fn housekeeping(app: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = app.now();
+        let idle = chrono::Duration::from_std(app.config.idle_timeout).unwrap_or_default();
+        let life = chrono::Duration::from_std(app.config.absolute_lifetime).unwrap_or_default();
+        match app.store.purge_sessions(now - idle, now - life).await {
+            Ok(n) if n > 0 => tracing::info!("housekeeping: {n} expired sessions removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("housekeeping: sessions: {e}"),
+        }
+        if let Err(e) = app
+            .store
+            .purge_submissions(now - chrono::Duration::days(1))
+            .await
+        {
+            tracing::warn!("housekeeping: form keys: {e}");
+        }
+    }
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -159,9 +192,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             let app = state(&args).await?;
             admin(&app, task).await
         }
-        Command::Bench { signins, pages } => {
-            crate::bench::run(state(&args).await?, *signins, *pages).await
-        }
+        Command::Bench { signins, pages } => crate::bench::run(*signins, *pages).await,
     }
 }
 

@@ -3,7 +3,7 @@
 //! instead of creating a second object.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, DbErr, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set};
 
 use crate::Store;
 use crate::entity::form_submission as fs;
@@ -56,5 +56,13 @@ impl Store {
             .exec(self.db())
             .await
             .map(|_| ())
+    }
+
+    pub async fn purge_submissions(&self, before: DateTime<Utc>) -> Result<u64, DbErr> {
+        Ok(fs::Entity::delete_many()
+            .filter(fs::Column::CreatedAt.lt(before))
+            .exec(self.db())
+            .await?
+            .rows_affected)
     }
 }
