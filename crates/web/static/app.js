@@ -21,6 +21,23 @@
       form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
     }
   });
+  // Registration: say what the document number tells (birth date, gender) or what is wrong.
+  function checkDocument() {
+    var input = document.querySelector("[data-check-document]");
+    var out = document.getElementById("doc-derived");
+    var form = input && input.form;
+    if (!input || !out || !form || !input.value.trim()) { return; }
+    var body = new URLSearchParams();
+    body.set("csrf", form.elements.csrf.value);
+    body.set("doc_type", form.elements.doc_type.value);
+    body.set("doc_number", input.value);
+    fetch(input.getAttribute("data-check-document"), { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (v) { out.textContent = v.message; out.className = v.ok ? "derived" : "error"; });
+  }
+  document.addEventListener("change", function (e) {
+    if (e.target.matches("[data-check-document], #doc_type")) { checkDocument(); }
+  });
   // Cascading region selects: <select data-region-parent="ID of the parent select">.
   document.addEventListener("change", function (e) {
     var parent = e.target;

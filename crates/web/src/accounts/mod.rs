@@ -15,6 +15,7 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/register", get(register::show).post(register::submit))
+        .route("/register/check-document", post(register::check_document))
         .route(
             "/account/password",
             get(password::show).post(password::submit),

@@ -304,3 +304,42 @@ impl RegisterPage {
         ]
     }
 }
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DocumentCheck {
+    doc_type: String,
+    doc_number: String,
+}
+
+#[derive(serde::Serialize)]
+pub struct DocumentVerdict {
+    ok: bool,
+    message: String,
+}
+
+/// Tells the person, while they fill the form, what their document number says
+/// (birth date, gender, the 18-digit form of an old number) or what is wrong with it.
+/// A POST, so that the number stays out of URLs and logs.
+pub async fn check_document(
+    State(app): State<AppState>,
+    CsrfForm(f): CsrfForm<DocumentCheck>,
+) -> axum::Json<DocumentVerdict> {
+    let verdict = match DocumentType::from_code(&f.doc_type) {
+        None => DocumentVerdict {
+            ok: false,
+            message: "请选择证件类型".into(),
+        },
+        Some(t) => match identity::parse_document(t, &f.doc_number, app.today()) {
+            Ok(d) => DocumentVerdict {
+                ok: true,
+                message: describe(&d).unwrap_or_else(|| "证件号码格式正确".into()),
+            },
+            Err(e) => DocumentVerdict {
+                ok: false,
+                message: e.to_string(),
+            },
+        },
+    };
+    axum::Json(verdict)
+}

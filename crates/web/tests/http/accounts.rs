@@ -592,3 +592,58 @@ on_both_engines!(password_change_checks_every_field, |app| {
         .await
         .assert_redirect("/");
 });
+
+on_both_engines!(the_form_tells_what_a_document_number_says, |app| {
+    let mut c = Client::new(&app);
+    c.get("/register").await;
+    let r = c
+        .post(
+            "/register/check-document",
+            &[
+                ("doc_type", "mainland_id"),
+                ("doc_number", "440106661007095"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("\"ok\":true"), "{}", r.body);
+    r.assert_contains("1966-10-07");
+    r.assert_contains("男");
+    r.assert_contains("440106196610070958");
+    let r = c
+        .post(
+            "/register/check-document",
+            &[
+                ("doc_type", "mainland_id"),
+                ("doc_number", "110101199003072712"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("\"ok\":false"));
+    r.assert_contains("校验位");
+    let r = c
+        .post(
+            "/register/check-document",
+            &[
+                ("doc_type", "mainland_id"),
+                ("doc_number", "11010119900307002x"),
+            ],
+        )
+        .await;
+    assert!(
+        r.body.contains("\"ok\":true"),
+        "a lower-case x is accepted as X: {}",
+        r.body
+    );
+    let r = c
+        .post_raw(
+            "/register/check-document",
+            &[
+                ("doc_type", "mainland_id"),
+                ("doc_number", "440106661007095"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 403, "the check needs the form's token");
+});
