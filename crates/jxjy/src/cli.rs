@@ -35,6 +35,9 @@ pub struct Args {
         global = true
     )]
     secure_cookies: bool,
+    /// Behind a reverse proxy: take the client address from X-Forwarded-For.
+    #[arg(long, env = "JXJY_TRUST_PROXY", default_value_t = false, global = true)]
+    trust_proxy: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -105,6 +108,7 @@ impl Args {
             ),
             idle_timeout: std::time::Duration::from_secs(self.idle_minutes * 60),
             secure_cookies: self.secure_cookies,
+            trust_proxy: self.trust_proxy,
             ..Config::default()
         })
     }
@@ -139,11 +143,14 @@ async fn serve(app: AppState, bind: &str) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
     tokio::spawn(housekeeping(app.clone()));
-    axum::serve(listener, web::router(app))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        web::router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 

@@ -1,6 +1,9 @@
 //! Writing the security audit log from handlers.
 
-use axum::http::HeaderMap;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::http::request::Parts;
 use store::audit::AuditEntry;
 
 use crate::AppState;
@@ -44,20 +47,37 @@ pub fn outcome_label(code: &str) -> &'static str {
     }
 }
 
-/// The client address: the proxy's X-Forwarded-For when present, else the peer.
-pub fn client_ip(headers: &HeaderMap) -> String {
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|s| s.trim().to_owned())
-        .or_else(|| {
-            headers
-                .get("x-real-ip")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "-".to_owned())
+/// The address of whoever sent the request: the proxy's X-Forwarded-For when the site
+/// runs behind a trusted proxy (a setting: any client can write that header), else
+/// the peer of the connection.
+pub struct ClientIp(pub String);
+
+impl<S> FromRequestParts<S> for ClientIp
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let app = AppState::from_ref(state);
+        let forwarded = app
+            .config
+            .trust_proxy
+            .then(|| parts.headers.get("x-forwarded-for"))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(ClientIp(
+            forwarded.or(peer).unwrap_or_else(|| "-".to_owned()),
+        ))
+    }
 }
 
 /// What the actor typed, made safe to store: a document number is masked.
@@ -80,7 +100,7 @@ fn looks_like_document(t: &str) -> bool {
 
 pub async fn record(
     app: &AppState,
-    headers: &HeaderMap,
+    ip: &ClientIp,
     event: &str,
     outcome: &str,
     account_id: Option<i64>,
@@ -94,7 +114,7 @@ pub async fn record(
         outcome: outcome.to_owned(),
         account_id,
         identifier: safe_identifier(identifier),
-        ip: client_ip(headers),
+        ip: ip.0.clone(),
         detail: detail.to_owned(),
     };
     // The audit log must not take the user's action down with it, but its loss is an error.

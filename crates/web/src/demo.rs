@@ -23,7 +23,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
     DemoAccount {
         login_name: "admin",
         password: "Admin2026jx",
-        real_name: "平台管理员",
+        real_name: "周海涛",
         doc_number: "44010619850715001",
         role: "平台管理员",
         admin: true,

@@ -1,7 +1,7 @@
+use crate::audit::ClientIp;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::lockout::{Gate, LoginState};
 use serde::Deserialize;
@@ -28,6 +28,8 @@ pub struct LoginPage {
 #[derive(Deserialize, Default)]
 pub struct NextQuery {
     next: Option<String>,
+    /// Filled in after registration, so the new login name need not be typed again.
+    identifier: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -77,10 +79,11 @@ pub async fn show(
             "您已较长时间未操作，为了安全已自动退出，请重新登录。",
         );
     }
+    let identifier = q.identifier.unwrap_or_default().chars().take(40).collect();
     page(
         &app,
         &session,
-        String::new(),
+        identifier,
         q.next.unwrap_or_default(),
         FieldErrors::default(),
     )
@@ -90,7 +93,7 @@ pub async fn show(
 pub async fn submit(
     State(app): State<AppState>,
     session: Session,
-    headers: HeaderMap,
+    ip: ClientIp,
     CsrfForm(f): CsrfForm<LoginForm>,
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::default();
@@ -116,7 +119,7 @@ pub async fn submit(
         password_hash::verify_dummy(&app.config.argon2, &f.password).await;
         audit::record(
             &app,
-            &headers,
+            &ip,
             event::SIGNIN,
             "failure",
             None,
@@ -136,7 +139,7 @@ pub async fn submit(
     if let Gate::Locked { minutes_left, .. } = app.config.lock.gate(&state, app.now()) {
         audit::record(
             &app,
-            &headers,
+            &ip,
             event::SIGNIN,
             "locked",
             Some(account.id),
@@ -152,7 +155,7 @@ pub async fn submit(
         let (locked, next_state) = super::count_failure(&app, &account).await?;
         audit::record(
             &app,
-            &headers,
+            &ip,
             event::SIGNIN,
             "failure",
             Some(account.id),
@@ -164,7 +167,7 @@ pub async fn submit(
         if locked {
             audit::record(
                 &app,
-                &headers,
+                &ip,
                 event::LOCK,
                 "success",
                 Some(account.id),
@@ -179,7 +182,7 @@ pub async fn submit(
             errors.add(
                 "password",
                 format!(
-                    "账号或密码不正确。再输错 {} 次，账号将被锁定 {} 分钟",
+                    "账号或密码不正确。再输错{}次，账号将被锁定{}分钟",
                     left + 1,
                     app.config.lock.lock_for.num_minutes()
                 ),
@@ -196,7 +199,7 @@ pub async fn submit(
     session.sign_in(account.id, app.now());
     audit::record(
         &app,
-        &headers,
+        &ip,
         event::SIGNIN,
         "success",
         Some(account.id),
@@ -205,10 +208,6 @@ pub async fn submit(
     )
     .await;
     if account.must_change_password {
-        session.flash(
-            "info",
-            "这是管理员为您开设的账号，请先设置自己的新密码，然后才能使用系统。",
-        );
         return Ok(Redirect::to("/account/password").into_response());
     }
     Ok(Redirect::to(&safe_next(Some(&f.next))).into_response())
@@ -219,12 +218,12 @@ pub struct Empty {}
 
 pub async fn logout(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    ip: ClientIp,
     session: Session,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Response {
     if let Some(id) = session.account_id() {
-        audit::record(&app, &headers, event::SIGNOUT, "success", Some(id), "", "").await;
+        audit::record(&app, &ip, event::SIGNOUT, "success", Some(id), "", "").await;
     }
     session.sign_out();
     session.flash("info", "您已安全退出。");

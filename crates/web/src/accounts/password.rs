@@ -1,7 +1,7 @@
+use crate::audit::ClientIp;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -47,7 +47,7 @@ pub async fn show(user: CurrentUser) -> Response {
 
 pub async fn submit(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    ip: ClientIp,
     user: CurrentUser,
     CsrfForm(f): CsrfForm<PasswordForm>,
 ) -> AppResult<Response> {
@@ -94,7 +94,7 @@ pub async fn submit(
     user.session.sign_in(a.id, app.now());
     audit::record(
         &app,
-        &headers,
+        &ip,
         event::PASSWORD_CHANGE,
         "success",
         Some(a.id),

@@ -1,10 +1,10 @@
 //! Password recovery by the three security questions. Wrong answers count against the
 //! same lock as wrong passwords, so the questions cannot be guessed at leisure.
 
+use crate::audit::ClientIp;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::lockout::{Gate, LoginState};
 use serde::Deserialize;
@@ -118,7 +118,7 @@ pub async fn show_answer(State(app): State<AppState>, session: Session) -> AppRe
 pub async fn submit_answer(
     State(app): State<AppState>,
     session: Session,
-    headers: HeaderMap,
+    ip: ClientIp,
     CsrfForm(f): CsrfForm<AnswerForm>,
 ) -> AppResult<Response> {
     let Some(a) = recovering(&app, &session).await? else {
@@ -164,7 +164,7 @@ pub async fn submit_answer(
                 let (locked, _) = super::count_failure(&app, &a).await?;
                 audit::record(
                     &app,
-                    &headers,
+                    &ip,
                     event::PASSWORD_RECOVER,
                     "failure",
                     Some(a.id),
@@ -175,7 +175,7 @@ pub async fn submit_answer(
                 if locked {
                     audit::record(
                         &app,
-                        &headers,
+                        &ip,
                         event::LOCK,
                         "success",
                         Some(a.id),
@@ -210,7 +210,7 @@ pub async fn submit_answer(
     session.update(|d| d.recover_account = None);
     audit::record(
         &app,
-        &headers,
+        &ip,
         event::PASSWORD_RECOVER,
         "success",
         Some(a.id),

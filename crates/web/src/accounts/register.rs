@@ -1,7 +1,7 @@
+use crate::audit::ClientIp;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::credentials::{self, COUNTRIES, SECURITY_QUESTIONS};
 use domain::identity::{self, DocumentType};
@@ -192,7 +192,7 @@ fn validate(
 pub async fn submit(
     State(app): State<AppState>,
     session: Session,
-    headers: HeaderMap,
+    ip: ClientIp,
     CsrfForm(mut f): CsrfForm<RegisterForm>,
 ) -> AppResult<Response> {
     if let Once::Respond(r) = forms::begin_once(&app, &f.form_key).await? {
@@ -232,7 +232,7 @@ pub async fn submit(
         Ok(id) => {
             audit::record(
                 &app,
-                &headers,
+                &ip,
                 event::REGISTER,
                 "success",
                 Some(id),
@@ -244,9 +244,12 @@ pub async fn submit(
                 "success",
                 format!("注册成功！请使用登录账号 {} 登录。", v.login_name),
             );
-            let location = "/login";
-            forms::finish_once(&app, &f.form_key, location).await?;
-            Ok(Redirect::to(location).into_response())
+            let location = format!(
+                "/login?identifier={}",
+                crate::auth::urlencode(&v.login_name)
+            );
+            forms::finish_once(&app, &f.form_key, &location).await?;
+            Ok(Redirect::to(&location).into_response())
         }
         Err(CreateAccountError::DuplicateDocument) => {
             errors.add("doc_number", "该证件号码已注册过账号，一个证件只能注册一个账号。如忘记账号或密码，请使用“忘记密码”找回。");

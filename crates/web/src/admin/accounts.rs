@@ -1,7 +1,7 @@
+use crate::audit::ClientIp;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use rand::Rng;
 use serde::Deserialize;
@@ -35,6 +35,7 @@ pub struct Row {
     status_class: &'static str,
     status_note: String,
     locked: bool,
+    is_self: bool,
     created: String,
 }
 
@@ -49,16 +50,16 @@ pub struct AccountsPage {
     back: String,
 }
 
-fn row(a: &Account, now: chrono::DateTime<chrono::Utc>) -> Row {
+fn row(a: &Account, me: i64, now: chrono::DateTime<chrono::Utc>) -> Row {
     let locked = a.locked_until.is_some_and(|t| t > now);
     let (status, status_class, status_note) = if locked {
-        (
-            "已锁定",
-            "badge-danger",
-            a.locked_until
-                .map(|t| format!("至 {}", display_time(t)))
-                .unwrap_or_default(),
-        )
+        let note = match a.locked_until {
+            // An administrator's lock has no end to show.
+            Some(t) if t - now > chrono::Duration::days(1) => "至管理员解锁".to_owned(),
+            Some(t) => format!("至 {}", display_time(t)),
+            None => String::new(),
+        };
+        ("已锁定", "badge-danger", note)
     } else if a.must_change_password {
         ("待改密", "badge-warn", "须在下次登录时修改密码".to_owned())
     } else {
@@ -77,6 +78,7 @@ fn row(a: &Account, now: chrono::DateTime<chrono::Utc>) -> Row {
         status_class,
         status_note,
         locked,
+        is_self: a.id == me,
         created: display_time(a.created_at),
     }
 }
@@ -101,7 +103,11 @@ pub async fn list(
         c: Chrome::for_user("账号管理", "/admin/accounts", &user.account, &user.session),
         q: q.q,
         locked_only: q.locked == "1",
-        rows: page.items.iter().map(|a| row(a, now)).collect(),
+        rows: page
+            .items
+            .iter()
+            .map(|a| row(a, user.account.id, now))
+            .collect(),
         back: format!("/admin/accounts?{base}&page={}", page.page),
         pager,
     }
@@ -124,7 +130,7 @@ fn back(f: &ActionForm) -> Redirect {
 
 pub async fn lock(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    ip: ClientIp,
     PlatformAdmin(user): PlatformAdmin,
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<ActionForm>,
@@ -141,7 +147,7 @@ pub async fn lock(
     app.store.delete_other_sessions(a.id, None).await?;
     audit::record(
         &app,
-        &headers,
+        &ip,
         event::LOCK,
         "success",
         Some(a.id),
@@ -161,7 +167,7 @@ pub async fn lock(
 
 pub async fn unlock(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    ip: ClientIp,
     PlatformAdmin(user): PlatformAdmin,
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<ActionForm>,
@@ -170,7 +176,7 @@ pub async fn unlock(
     app.store.unlock_account(a.id).await?;
     audit::record(
         &app,
-        &headers,
+        &ip,
         event::UNLOCK,
         "success",
         Some(a.id),
@@ -200,7 +206,7 @@ fn temporary_password() -> String {
 
 pub async fn reset_password(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    ip: ClientIp,
     PlatformAdmin(user): PlatformAdmin,
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<ActionForm>,
@@ -212,7 +218,7 @@ pub async fn reset_password(
     app.store.delete_other_sessions(a.id, None).await?;
     audit::record(
         &app,
-        &headers,
+        &ip,
         event::PASSWORD_RESET,
         "success",
         Some(a.id),

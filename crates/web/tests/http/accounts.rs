@@ -33,7 +33,7 @@ on_both_engines!(register_then_sign_in_by_login_name_and_by_document, |app| {
         &registration("Zhao_min", "赵敏", "321101198110166954", "Xuexi2026go"),
     )
     .await;
-    r.assert_redirect("/login");
+    r.assert_redirect("/login?identifier=Zhao_min");
     let page = c.get("/login").await;
     page.assert_contains("注册成功");
 
@@ -92,7 +92,7 @@ on_both_engines!(a_legacy_fifteen_digit_number_is_stored_as_eighteen, |app| {
         &registration("laohao", "郝建国", "440106661007095", "Xuexi2026go"),
     )
     .await
-    .assert_redirect("/login");
+    .assert_redirect("/login?identifier=laohao");
     let a = app
         .state
         .store
@@ -224,7 +224,7 @@ on_both_engines!(one_document_one_account, |app| {
         &registration("zhaomin", "赵敏", "321101198110166954", "Xuexi2026go"),
     )
     .await
-    .assert_redirect("/login");
+    .assert_redirect("/login?identifier=zhaomin");
     let mut c2 = Client::new(&app);
     let r = register(
         &mut c2,
@@ -266,8 +266,8 @@ on_both_engines!(a_double_click_creates_one_account, |app| {
         c.post_raw("/register", &fields, None),
         c2.post_raw("/register", &fields, None)
     );
-    a.assert_redirect("/login");
-    b.assert_redirect("/login");
+    a.assert_redirect("/login?identifier=zhaomin");
+    b.assert_redirect("/login?identifier=zhaomin");
     let page = app
         .state
         .store
@@ -287,7 +287,7 @@ on_both_engines!(
             let r = c.sign_in("zhangwei", "Wrong2026pw").await;
             assert_eq!(r.status, 200);
             r.assert_contains("账号或密码不正确");
-            r.assert_contains(&format!("再输错 {} 次", 4 - attempt));
+            r.assert_contains(&format!("再输错{}次", 4 - attempt));
         }
         let r = c.sign_in("zhangwei", "Wrong2026pw").await;
         r.assert_contains("账号已锁定");

@@ -101,7 +101,11 @@ pub async fn app_on(engine: Engine) -> Option<TestApp> {
             .single()
             .expect("time"),
     ));
-    let mut state = AppState::new(store, Config::default());
+    let config = Config {
+        trust_proxy: true,
+        ..Config::default()
+    };
+    let mut state = AppState::new(store, config);
     state.clock = clock.clone();
     state.fixed_captcha = Some(CAPTCHA.to_owned());
     let router = jxjy_web::router(state.clone());

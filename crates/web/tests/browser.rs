@@ -1,0 +1,825 @@
+//! Journeys through the real pages in a headless Chromium, driven over WebDriver.
+//!
+//! Each test starts its own app (fresh SQLite database in a temporary directory, captcha
+//! pinned to `K7M3P`), its own chromedriver and its own browser profile, and saves a
+//! screenshot of every page at 375 and 1280 pixels wide under
+//! `<target dir>/screenshots/<test name>/`.
+//!
+//! Without `/usr/bin/chromium` and `/usr/bin/chromedriver` the tests are skipped with a
+//! loud message, unless `JXJY_REQUIRE_BROWSER=1` asks for them to fail instead.
+
+use std::future::Future;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use thirtyfour::prelude::*;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CAPTCHA: &str = "K7M3P";
+/// The longest any page change or element may take before a test gives up.
+const WAIT: Duration = Duration::from_secs(10);
+/// The two widths every page is photographed at (phone, desktop).
+const NARROW: (u32, u32) = (375, 812);
+const WIDE: (u32, u32) = (1280, 900);
+/// Tall screenshots of long forms stop at this height.
+const MAX_SHOT_HEIGHT: u32 = 4000;
+
+// ---------------------------------------------------------------------------------------
+// The app under test
+
+struct App {
+    base: String,
+    state: jxjy_web::AppState,
+    server: tokio::task::JoinHandle<()>,
+    _dir: tempfile::TempDir,
+}
+
+impl App {
+    async fn start(with_demo: bool) -> App {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}/jxjy.db", dir.path().display());
+        let store = store::Store::connect(&url)
+            .await
+            .expect("connect to SQLite");
+        store.migrate().await.expect("migrate");
+        let mut state = jxjy_web::AppState::new(store, jxjy_web::Config::default());
+        state.fixed_captcha = Some(CAPTCHA.to_owned());
+        if with_demo {
+            jxjy_web::demo::load(&state).await.expect("load demo data");
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the app");
+        let addr = listener.local_addr().expect("app address");
+        let router = jxjy_web::router(state.clone());
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router).await.expect("serve");
+        });
+        App {
+            base: format!("http://{addr}"),
+            state,
+            server,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Browser: chromedriver process, browser profile and the WebDriver session
+
+/// Whether the browser is installed; panics instead of skipping when the run requires it.
+fn browser_installed() -> bool {
+    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
+        .into_iter()
+        .filter(|p| !Path::new(p).exists())
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    if std::env::var("JXJY_REQUIRE_BROWSER").as_deref() == Ok("1") {
+        panic!(
+            "JXJY_REQUIRE_BROWSER=1 but {} not found: apt-get install chromium chromium-driver",
+            missing.join(" and ")
+        );
+    }
+    // Straight to stderr: the test harness would swallow eprintln! of a passing test.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n{bar}\nSKIPPED: browser tests need chromium and chromium-driver \
+         (apt-get install chromium chromium-driver)\n{bar}\n",
+        bar = "*".repeat(78)
+    );
+    false
+}
+
+struct Browser {
+    driver: WebDriver,
+    _chromedriver: tokio::process::Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// None when the browser is not installed (and the run does not require it).
+    async fn start() -> Option<Browser> {
+        if !browser_installed() {
+            return None;
+        }
+        let port = free_port();
+        let chromedriver = tokio::process::Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start chromedriver");
+        wait_for_chromedriver(port).await;
+
+        let profile = tempfile::tempdir().expect("browser profile directory");
+        let mut caps = DesiredCapabilities::chrome();
+        caps.set_binary(CHROMIUM).expect("binary capability");
+        let args = [
+            "--headless=new".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-quic".to_owned(),
+            "--hide-scrollbars".to_owned(),
+            format!("--window-size={},{}", WIDE.0, WIDE.1),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        for a in &args {
+            caps.add_arg(a).expect("browser argument");
+        }
+        // Ask for pages in Chinese, as the users' browsers do. (Date inputs still show
+        // mm/dd/yyyy unless the chromium-l10n package provides the zh-CN interface.)
+        caps.add_experimental_option(
+            "prefs",
+            serde_json::json!({ "intl.accept_languages": "zh-CN,zh" }),
+        )
+        .expect("language preference");
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+            .await
+            .expect("open a Chromium session through chromedriver");
+        Some(Browser {
+            driver,
+            _chromedriver: chromedriver,
+            _profile: profile,
+        })
+    }
+
+    /// Runs a journey and quits the browser afterwards, also when the journey fails or panics.
+    async fn run<F, Fut>(self, app: &App, test: &str, journey: F)
+    where
+        F: FnOnce(Page) -> Fut,
+        Fut: Future<Output = anyhow::Result<()>>,
+    {
+        let shots = screenshot_dir().join(test);
+        std::fs::create_dir_all(&shots).expect("screenshot directory");
+        let base = app.base.clone();
+        let result = self
+            .driver
+            .run_and_quit(move |d| journey(Page { d, base, shots }))
+            .await;
+        if let Err(e) = result {
+            panic!("{test}: {e:#}");
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("find a free port");
+    l.local_addr().expect("local address").port()
+}
+
+/// Polls chromedriver's /status until it answers ready.
+async fn wait_for_chromedriver(port: u16) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if chromedriver_ready(port) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "chromedriver did not become ready on port {port} within {WAIT:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn chromedriver_ready(port: u16) -> bool {
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    if s.write_all(b"GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    // Read until the answer says ready; the server need not close the connection.
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while let Ok(n @ 1..) = s.read(&mut chunk) {
+        answer.extend_from_slice(&chunk[..n]);
+        if String::from_utf8_lossy(&answer).contains("\"ready\":true") {
+            return true;
+        }
+    }
+    false
+}
+
+/// `$CARGO_TARGET_DIR/screenshots`, or `<workspace>/target/screenshots`.
+fn screenshot_dir() -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(t) if !t.is_empty() => workspace.join(t), // join keeps an absolute path as is
+        _ => workspace.join("target"),
+    };
+    target.join("screenshots")
+}
+
+// ---------------------------------------------------------------------------------------
+// Page: what a journey does with the browser
+
+struct Page {
+    d: WebDriver,
+    base: String,
+    shots: PathBuf,
+}
+
+impl Page {
+    async fn js(&self, script: &str) -> WebDriverResult<serde_json::Value> {
+        let ret = self
+            .d
+            .execute(script, Vec::<serde_json::Value>::new())
+            .await?;
+        Ok(ret.json().clone())
+    }
+
+    /// Polls a JavaScript expression until it is true; script errors (a page being
+    /// replaced) count as not yet.
+    async fn wait_js(&self, what: &str, expr: &str) -> anyhow::Result<()> {
+        let deadline = Instant::now() + WAIT;
+        let script = format!("return !!({expr});");
+        loop {
+            if let Ok(v) = self.js(&script).await
+                && v.as_bool() == Some(true)
+            {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                let url = self.d.current_url().await.map(|u| u.to_string());
+                bail!("waited {WAIT:?} for {what}; the browser is at {url:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The page is loaded, and so is its captcha image (whose request sets the captcha).
+    async fn settled(&self) -> anyhow::Result<()> {
+        self.wait_js(
+            "the page and its captcha image to load",
+            "document.readyState === 'complete' && \
+             Array.from(document.querySelectorAll('img.captcha'))\
+             .every(function (i) { return i.complete && i.naturalWidth > 0; })",
+        )
+        .await
+    }
+
+    async fn goto(&self, path: &str) -> anyhow::Result<()> {
+        self.d.goto(format!("{}{path}", self.base)).await?;
+        self.settled().await
+    }
+
+    async fn path(&self) -> anyhow::Result<String> {
+        Ok(self.d.current_url().await?.path().to_owned())
+    }
+
+    /// Marks the current document, so that `wait_new_page` can tell when it is replaced.
+    async fn mark(&self) -> anyhow::Result<()> {
+        self.js("window.__jxjyOldPage = true; return null;").await?;
+        Ok(())
+    }
+
+    async fn wait_new_page(&self) -> anyhow::Result<()> {
+        self.wait_js(
+            "the next page",
+            "!window.__jxjyOldPage && document.readyState === 'complete'",
+        )
+        .await?;
+        self.settled().await
+    }
+
+    /// Clicks something that leads to another page (a link or a submit button) and waits
+    /// for that page, which may have the same address (a form shown again with errors).
+    async fn click_to_next_page(&self, by: By) -> anyhow::Result<()> {
+        self.mark().await?;
+        self.d.find(by).await?.click().await?;
+        self.wait_new_page().await
+    }
+
+    async fn submit(&self) -> anyhow::Result<()> {
+        self.click_to_next_page(By::Css("main form button[type=submit]"))
+            .await
+    }
+
+    /// Replaces an input's value by typing, and checks that it arrived as typed.
+    async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        let input = self.d.find(By::Css(css)).await?;
+        input.clear().await?;
+        input.send_keys(text).await?;
+        let typed = input.value().await?.unwrap_or_default();
+        anyhow::ensure!(
+            typed == text,
+            "typed {text:?} into {css} but it holds {typed:?}"
+        );
+        Ok(())
+    }
+
+    async fn value(&self, css: &str) -> anyhow::Result<String> {
+        Ok(self
+            .d
+            .find(By::Css(css))
+            .await?
+            .value()
+            .await?
+            .unwrap_or_default())
+    }
+
+    async fn text(&self, css: &str) -> anyhow::Result<String> {
+        let el = self
+            .d
+            .find(By::Css(css))
+            .await
+            .with_context(|| format!("no element {css} on the page"))?;
+        Ok(el.text().await?)
+    }
+
+    /// Text of the whole visible page, for assertions and failure messages.
+    async fn body_text(&self) -> anyhow::Result<String> {
+        Ok(self.d.find(By::Css("body")).await?.text().await?)
+    }
+
+    async fn displayed(&self, css: &str) -> anyhow::Result<bool> {
+        Ok(self.d.find(By::Css(css)).await?.is_displayed().await?)
+    }
+
+    /// Makes the viewport (not the window) the given size.
+    async fn resize(&self, (w, h): (u32, u32)) -> anyhow::Result<()> {
+        self.d.set_window_rect(0, 0, w, h).await?;
+        let inner = self
+            .js("return [window.innerWidth, window.innerHeight];")
+            .await?;
+        let (iw, ih) = (
+            inner[0].as_u64().unwrap_or(w.into()) as u32,
+            inner[1].as_u64().unwrap_or(h.into()) as u32,
+        );
+        if (iw, ih) != (w, h) {
+            self.d
+                .set_window_rect(0, 0, w + w.saturating_sub(iw), h + h.saturating_sub(ih))
+                .await?;
+        }
+        // Let the layout settle at the new width before anything looks at it.
+        self.js("return document.body.getBoundingClientRect().width;")
+            .await?;
+        Ok(())
+    }
+
+    async fn save(&self, name: &str, width: u32) -> anyhow::Result<()> {
+        let file = self.shots.join(format!("{name}-{width}.png"));
+        self.d
+            .screenshot(&file)
+            .await
+            .with_context(|| format!("screenshot {}", file.display()))
+    }
+
+    /// The visible part of the page at both widths; leaves the window wide.
+    async fn shoot(&self, name: &str) -> anyhow::Result<()> {
+        for size in [NARROW, WIDE] {
+            self.resize(size).await?;
+            self.save(name, size.0).await?;
+        }
+        Ok(())
+    }
+
+    /// The whole page (up to a limit) at both widths, for long forms; leaves the window wide.
+    async fn shoot_tall(&self, name: &str) -> anyhow::Result<()> {
+        for size in [NARROW, WIDE] {
+            self.resize(size).await?;
+            let height = self
+                .js("return document.documentElement.scrollHeight;")
+                .await?
+                .as_u64()
+                .unwrap_or(size.1.into()) as u32;
+            self.resize((size.0, height.clamp(size.1, MAX_SHOT_HEIGHT)))
+                .await?;
+            self.save(name, size.0).await?;
+        }
+        self.resize(WIDE).await
+    }
+
+    /// Fills the sign-in form (identifier, password, the pinned captcha) and submits it.
+    async fn sign_in(&self, identifier: &str, password: &str) -> anyhow::Result<()> {
+        if self.path().await? != "/login" {
+            self.goto("/login").await?;
+        }
+        self.fill("#identifier", identifier).await?;
+        self.fill("#password", password).await?;
+        self.fill("#captcha", CAPTCHA).await?;
+        self.submit().await
+    }
+
+    /// The error shown under an input, in the same field as the input.
+    async fn field_error(&self, input_id: &str) -> anyhow::Result<String> {
+        self.text(&format!("#{input_id} ~ p.error")).await
+    }
+
+    /// Whether an input's field is marked as having an error.
+    async fn field_has_error(&self, input_id: &str) -> anyhow::Result<bool> {
+        let v = self
+            .js(&format!(
+                "var f = document.getElementById({}).closest('.field'); \
+                 return !!f && f.classList.contains('has-error');",
+                serde_json::json!(input_id)
+            ))
+            .await?;
+        Ok(v.as_bool() == Some(true))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared data
+
+const NEW_LOGIN: &str = "zhaomin2026";
+const NEW_PASSWORD: &str = "Xuexi2026go";
+const NEW_NAME: &str = "赵敏";
+const NEW_DOC: &str = "321101198110166954";
+
+/// Fills every field of the registration form with a valid new person, except the
+/// document number and the repeated password, which the caller chooses.
+async fn fill_registration(p: &Page, doc_number: &str, password2: &str) -> anyhow::Result<()> {
+    p.fill("#login_name", NEW_LOGIN).await?;
+    p.fill("#password", NEW_PASSWORD).await?;
+    p.fill("#password2", password2).await?;
+    p.fill("#real_name", NEW_NAME).await?;
+    p.fill("#mobile", "13912345678").await?;
+    p.fill("#doc_number", doc_number).await?;
+    p.fill("#email", "zhaomin@example.com").await?;
+    p.fill("#a1", "王秀英").await?;
+    p.fill("#a2", "赵建国").await?;
+    p.fill("#a3", "张三").await?;
+    p.fill("#captcha", CAPTCHA).await?;
+    let agree = p.d.find(By::Css("input[name=agree]")).await?;
+    if !agree.is_selected().await? {
+        agree.click().await?;
+    }
+    Ok(())
+}
+
+/// The number demo load gives wangfang (a 15-digit number, converted to 18 digits).
+fn wangfang_initial_password(app: &App) -> String {
+    let doc = domain::identity::parse_document(
+        domain::identity::DocumentType::MainlandId,
+        "440106661007095",
+        app.state.today(),
+    )
+    .expect("wangfang's demo number parses");
+    domain::password::initial_password(&doc.number)
+}
+
+// ---------------------------------------------------------------------------------------
+// Journeys
+
+#[tokio::test(flavor = "multi_thread")]
+async fn register_then_sign_in_then_home() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start(false).await;
+    browser
+        .run(&app, "register_then_sign_in_then_home", |p| async move {
+            p.goto("/login").await?;
+            assert_eq!(p.text("main h1").await?, "登录");
+            assert!(p.displayed("img.captcha").await?, "captcha image shown");
+            p.shoot("01-login").await?;
+
+            p.click_to_next_page(By::LinkText("个人注册")).await?;
+            assert_eq!(p.path().await?, "/register");
+            assert_eq!(p.text("main h1").await?, "个人注册");
+            assert_eq!(p.value("#country").await?, "CN");
+            p.shoot_tall("02-register").await?;
+
+            fill_registration(&p, NEW_DOC, NEW_PASSWORD).await?;
+            p.shoot_tall("03-register-filled").await?;
+            p.submit().await?;
+
+            assert_eq!(
+                p.path().await?,
+                "/login",
+                "registration should lead to sign-in; page says: {}",
+                p.body_text().await?
+            );
+            let flash = p.text("div.flash").await?;
+            assert!(flash.contains("注册成功"), "flash: {flash}");
+            assert!(flash.contains(NEW_LOGIN), "flash names the login: {flash}");
+            assert_eq!(
+                p.value("#identifier").await?,
+                NEW_LOGIN,
+                "the new login name is filled in"
+            );
+            p.shoot("04-login-after-registration").await?;
+
+            p.sign_in(NEW_LOGIN, NEW_PASSWORD).await?;
+            assert_eq!(
+                p.path().await?,
+                "/",
+                "sign-in should lead home; page says: {}",
+                p.body_text().await?
+            );
+            assert_eq!(p.text("main h1").await?, format!("您好，{NEW_NAME}"));
+            let body = p.body_text().await?;
+            assert!(body.contains("待办事项"), "home page: {body}");
+            assert!(body.contains("我的账号"), "home page: {body}");
+            assert!(body.contains("这是您第一次登录本系统"), "home page: {body}");
+            assert_eq!(p.text("header .person").await?, NEW_NAME);
+            assert_eq!(p.text("header button.link").await?, "退出");
+            p.shoot("05-home").await?;
+
+            // On a phone the navigation hides behind the 菜单 button.
+            p.resize(NARROW).await?;
+            assert!(!p.displayed("#sidenav").await?, "nav hidden at 375 px");
+            let toggle = p.d.find(By::Css("[data-nav-toggle]")).await?;
+            assert_eq!(toggle.text().await?, "菜单");
+            toggle.click().await?;
+            p.wait_js(
+                "the navigation to open",
+                "document.getElementById('sidenav').classList.contains('open')",
+            )
+            .await?;
+            assert!(p.displayed("#sidenav").await?, "nav shown after 菜单");
+            assert_eq!(toggle.attr("aria-expanded").await?.as_deref(), Some("true"));
+            let nav = p.text("#sidenav").await?;
+            assert!(nav.contains("修改密码"), "nav lists 修改密码: {nav}");
+            assert!(
+                !nav.contains("账号管理"),
+                "no admin pages for a person: {nav}"
+            );
+            p.save("06-home-nav-open", NARROW.0).await?;
+
+            // At desktop width the navigation is always there and the button is not.
+            p.resize(WIDE).await?;
+            assert!(p.displayed("#sidenav").await?, "nav shown at 1280 px");
+            assert!(!toggle.is_displayed().await?, "no 菜单 button at 1280 px");
+            Ok(())
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn registration_errors_are_shown_next_to_fields() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start(false).await;
+    let store = app.state.store.clone();
+    browser
+        .run(
+            &app,
+            "registration_errors_are_shown_next_to_fields",
+            |p| async move {
+                p.goto("/register").await?;
+                // A wrong check digit (…2711 is right) and a repeated password that differs.
+                fill_registration(&p, "110101199003072712", "Xuexi2026gx").await?;
+                p.shoot_tall("01-register-filled-wrong").await?;
+                p.submit().await?;
+
+                assert_eq!(p.path().await?, "/register");
+                let summary = p.text(".error-summary").await?;
+                assert!(
+                    summary.contains("请修改以下 2 处"),
+                    "exactly the two mistakes are reported: {summary}"
+                );
+                let doc_error = p.field_error("doc_number").await?;
+                assert!(
+                    doc_error.contains("校验位"),
+                    "doc_number error: {doc_error}"
+                );
+                assert!(p.field_has_error("doc_number").await?);
+                assert_eq!(p.field_error("password2").await?, "两次输入的密码不一致");
+                assert!(p.field_has_error("password2").await?);
+                assert!(
+                    !p.field_has_error("password").await?,
+                    "the first password itself is fine"
+                );
+                assert!(!p.field_has_error("real_name").await?);
+
+                // What was typed stays, except passwords and the captcha.
+                assert_eq!(p.value("#login_name").await?, NEW_LOGIN);
+                assert_eq!(p.value("#real_name").await?, NEW_NAME);
+                assert_eq!(p.value("#mobile").await?, "13912345678");
+                assert_eq!(p.value("#doc_number").await?, "110101199003072712");
+                assert_eq!(p.value("#email").await?, "zhaomin@example.com");
+                assert_eq!(p.value("#a1").await?, "王秀英");
+                assert_eq!(p.value("#password").await?, "");
+                assert_eq!(p.value("#password2").await?, "");
+                assert_eq!(p.value("#captcha").await?, "");
+                assert!(
+                    p.d.find(By::Css("input[name=agree]"))
+                        .await?
+                        .is_selected()
+                        .await?,
+                    "the agreement stays ticked"
+                );
+                p.shoot_tall("02-register-errors").await?;
+
+                assert!(
+                    store.account_by_identifier(NEW_LOGIN).await?.is_none(),
+                    "nothing was registered"
+                );
+                Ok(())
+            },
+        )
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn four_wrong_passwords_lock_the_account() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start(true).await;
+    browser
+        .run(
+            &app,
+            "four_wrong_passwords_lock_the_account",
+            |p| async move {
+                p.goto("/login").await?;
+                for (attempt, left) in [(1, 3), (2, 2), (3, 1)] {
+                    p.sign_in("zhangwei", "Wrong2026pw").await?;
+                    assert_eq!(p.path().await?, "/login");
+                    assert!(
+                        p.d.find_all(By::Css("#captcha ~ p.error"))
+                            .await?
+                            .is_empty(),
+                        "attempt {attempt}: the captcha was accepted"
+                    );
+                    let msg = p.field_error("password").await?;
+                    assert!(
+                        msg.contains("账号或密码不正确") && msg.contains("再输错"),
+                        "attempt {attempt}: {msg}"
+                    );
+                    assert!(
+                        msg.contains(&format!("再输错{left}次")),
+                        "attempt {attempt} leaves {left}: {msg}"
+                    );
+                    assert_eq!(p.value("#identifier").await?, "zhangwei");
+                    if attempt == 1 {
+                        p.shoot("01-wrong-password").await?;
+                    }
+                }
+
+                p.sign_in("zhangwei", "Wrong2026pw").await?;
+                let msg = p.field_error("password").await?;
+                assert!(
+                    msg.contains("账号已锁定") && msg.contains("15分钟"),
+                    "fourth wrong password locks: {msg}"
+                );
+                p.shoot("02-locked").await?;
+
+                // While locked, even the right password is refused.
+                p.sign_in("zhangwei", "Study2026gd").await?;
+                assert_eq!(p.path().await?, "/login", "a locked account stays out");
+                let msg = p.field_error("password").await?;
+                assert!(
+                    msg.contains("账号已锁定") && msg.contains("15分钟"),
+                    "right password while locked: {msg}"
+                );
+                p.shoot("03-locked-right-password").await?;
+                Ok(())
+            },
+        )
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn initial_password_must_be_changed() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start(true).await;
+    let initial = wangfang_initial_password(&app);
+    browser
+        .run(&app, "initial_password_must_be_changed", |p| async move {
+            p.goto("/login").await?;
+            p.sign_in("wangfang", &initial).await?;
+            assert_eq!(
+                p.path().await?,
+                "/account/password",
+                "an initial password leads to the password page; page says: {}",
+                p.body_text().await?
+            );
+            let notice = p.text("p.notice").await?;
+            assert!(notice.contains("初始密码"), "notice: {notice}");
+            p.shoot("01-password-forced").await?;
+
+            // Until the password is changed, other pages lead back here.
+            p.goto("/").await?;
+            assert_eq!(p.path().await?, "/account/password");
+
+            p.fill("#current", &initial).await?;
+            p.fill("#new", "Gaimi2026ok").await?;
+            p.fill("#new2", "Gaimi2026ok").await?;
+            p.submit().await?;
+            assert_eq!(
+                p.path().await?,
+                "/",
+                "the new password leads home; page says: {}",
+                p.body_text().await?
+            );
+            assert_eq!(p.text("main h1").await?, "您好，王芳");
+            let flash = p.text("div.flash").await?;
+            assert!(flash.contains("密码已修改"), "flash: {flash}");
+            p.shoot("02-home-after-change").await?;
+            Ok(())
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_pages() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start(true).await;
+    browser
+        .run(&app, "admin_pages", |p| async move {
+            p.goto("/login").await?;
+            p.sign_in("admin", "Admin2026jx").await?;
+            assert_eq!(p.path().await?, "/", "{}", p.body_text().await?);
+            assert_eq!(p.text("main h1").await?, "您好，周海涛");
+            let nav = p.text("#sidenav").await?;
+            assert!(
+                nav.contains("账号管理") && nav.contains("安全审计"),
+                "admin nav: {nav}"
+            );
+            p.shoot("01-admin-home").await?;
+
+            p.click_to_next_page(By::LinkText("账号管理")).await?;
+            assert_eq!(p.path().await?, "/admin/accounts");
+            assert_eq!(p.text("main h1").await?, "账号管理");
+            let table = p.text("table.list").await?;
+            for who in ["admin", "zhangwei", "lina", "wangfang"] {
+                assert!(table.contains(who), "{who} listed: {table}");
+            }
+            assert!(table.contains("1101**********2711"), "masked: {table}");
+            assert!(table.contains("待改密"), "wangfang must change: {table}");
+            let source = p.d.source().await?;
+            for full in ["110101199003072711", "321101198110166954", "13800138000"] {
+                assert!(!source.contains(full), "{full} appears unmasked");
+            }
+            p.shoot("02-accounts").await?;
+
+            // Search by name.
+            p.fill("#q", "张伟").await?;
+            p.submit().await?;
+            let rows = p.d.find_all(By::Css("table.list tbody tr")).await?;
+            assert_eq!(rows.len(), 1, "one 张伟: {}", p.body_text().await?);
+            assert!(rows[0].text().await?.contains("zhangwei"));
+            p.shoot("03-accounts-search").await?;
+
+            // Lock zhangwei, through the confirm dialog.
+            p.mark().await?;
+            p.d.find(By::Css("table.list tbody tr button.danger"))
+                .await?
+                .click()
+                .await?;
+            let question = p.d.get_alert_text().await?;
+            assert!(question.contains("确定锁定吗"), "confirm: {question}");
+            p.d.accept_alert().await?;
+            p.wait_new_page().await?;
+            let table = p.text("table.list").await?;
+            assert!(table.contains("已锁定"), "zhangwei locked: {table}");
+            let buttons = p.text("table.list tbody tr .row-actions").await?;
+            assert!(buttons.contains("解锁"), "unlock offered: {buttons}");
+            p.shoot("04-accounts-locked").await?;
+
+            p.click_to_next_page(By::LinkText("安全审计")).await?;
+            assert_eq!(p.path().await?, "/admin/audit");
+            assert_eq!(p.text("main h1").await?, "安全审计");
+            let rows = p.d.find_all(By::Css("table.list tbody tr")).await?;
+            let mut lines = Vec::new();
+            for r in &rows {
+                lines.push(r.text().await?);
+            }
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.contains("登录") && l.contains("成功") && l.contains("admin")),
+                "admin's sign-in is logged: {lines:#?}"
+            );
+            assert!(
+                lines.iter().any(|l| l.contains("锁定")),
+                "the lock is logged: {lines:#?}"
+            );
+            let source = p.d.source().await?;
+            assert!(!source.contains("110101199003072711"));
+            p.shoot("05-audit").await?;
+            Ok(())
+        })
+        .await;
+}
