@@ -72,6 +72,15 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AdminTask {
+    /// Open a platform administrator's account (mainland ID); it starts with the
+    /// initial password (last six characters of the ID + "@Gd"), changed at first sign-in.
+    Create {
+        login_name: String,
+        real_name: String,
+        doc_number: String,
+        mobile: String,
+        email: String,
+    },
     /// Make an existing account a platform administrator.
     Grant { login_name: String },
     /// Lift a lock from an account.
@@ -215,6 +224,34 @@ async fn admin(app: &AppState, task: &AdminTask) -> anyhow::Result<()> {
         }
     };
     match task {
+        AdminTask::Create {
+            login_name,
+            real_name,
+            doc_number,
+            mobile,
+            email,
+        } => {
+            let opened = web::accounts::open_account(
+                app,
+                web::accounts::OpenAccount {
+                    login_name,
+                    real_name,
+                    doc_type: domain::identity::DocumentType::MainlandId,
+                    doc_number,
+                    mobile,
+                    email,
+                    is_platform_admin: true,
+                },
+            )
+            .await?;
+            match opened {
+                Ok(o) => println!(
+                    "platform administrator {login_name} created; initial password {} (must be changed at first sign-in)",
+                    o.initial_password
+                ),
+                Err(errors) => anyhow::bail!("not created: {}", errors.messages().join("; ")),
+            }
+        }
         AdminTask::Grant { login_name } => {
             let a = find(login_name).await?;
             app.store.set_platform_admin(a.id, true).await?;

@@ -4,7 +4,7 @@ pub mod config;
 pub mod demo;
 pub mod password_hash;
 
-mod accounts;
+pub mod accounts;
 mod admin;
 mod audit;
 mod auth;

@@ -2,10 +2,10 @@
 
 use sea_orm_migration::prelude::*;
 
-pub const REGIONS: &str = include_str!("../../data/regions.csv");
-pub const SERIES: &str = include_str!("../../data/series.csv");
-pub const LEVELS: &str = include_str!("../../data/levels.csv");
-pub const EDUCATION: &str = include_str!("../../data/education.csv");
+pub const REGIONS: &str = include_str!("../../reference/regions.csv");
+pub const SERIES: &str = include_str!("../../reference/series.csv");
+pub const LEVELS: &str = include_str!("../../reference/levels.csv");
+pub const EDUCATION: &str = include_str!("../../reference/education.csv");
 
 /// Rows of a small, trusted CSV file without quoted fields (header skipped).
 pub fn rows(csv: &str) -> impl Iterator<Item = Vec<&str>> {

@@ -1,6 +1,7 @@
 //! Accounts: registration, sign-in and sign-out, password change and recovery.
 
 mod login;
+mod open;
 mod password;
 mod recover;
 mod register;
@@ -9,6 +10,8 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::AppState;
+
+pub use open::{OpenAccount, Opened, open_account};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

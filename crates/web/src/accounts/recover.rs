@@ -77,6 +77,10 @@ pub async fn submit(
     }
     if errors.is_empty() {
         match app.store.account_by_identifier(&identifier).await? {
+            Some(a) if a.answer_hashes.iter().any(|h| h.is_empty()) => errors.add(
+                "identifier",
+                "该账号尚未设置密码保护问题，无法自助找回。请联系所在单位或平台管理员重置密码。",
+            ),
             Some(a) => {
                 session.update(|d| d.recover_account = Some(a.id));
                 return Ok(Redirect::to("/recover/answer").into_response());

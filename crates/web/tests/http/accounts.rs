@@ -647,3 +647,75 @@ on_both_engines!(the_form_tells_what_a_document_number_says, |app| {
         .await;
     assert_eq!(r.status, 403, "the check needs the form's token");
 });
+
+on_both_engines!(an_opened_account_starts_with_the_initial_password, |app| {
+    let opened = jxjy_web::accounts::open_account(
+        &app.state,
+        jxjy_web::accounts::OpenAccount {
+            login_name: "xiaoli",
+            real_name: "肖丽",
+            doc_type: domain::identity::DocumentType::MainlandId,
+            doc_number: "11010119900307002x",
+            mobile: "13912345678",
+            email: "xiaoli@example.com",
+            is_platform_admin: true,
+        },
+    )
+    .await
+    .expect("database")
+    .unwrap_or_else(|e| panic!("refused: {:?}", e.messages()));
+    assert_eq!(opened.initial_password, "07002X@Gd");
+    let a = app.state.store.account(opened.id).await.unwrap().unwrap();
+    assert!(a.must_change_password);
+    assert_eq!(a.doc_number, "11010119900307002X");
+
+    let mut c = Client::new(&app);
+    c.sign_in("xiaoli", "07002X@Gd")
+        .await
+        .assert_redirect("/account/password");
+    // No security questions yet: recovery sends the person to an administrator.
+    let mut r = Client::new(&app);
+    r.get("/recover").await;
+    r.get("/captcha").await;
+    let page = r
+        .post(
+            "/recover",
+            &[("identifier", "xiaoli"), ("captcha", CAPTCHA)],
+        )
+        .await;
+    page.assert_contains("尚未设置密码保护问题");
+
+    let refused = jxjy_web::accounts::open_account(
+        &app.state,
+        jxjy_web::accounts::OpenAccount {
+            login_name: "xiaoli2",
+            real_name: "肖丽",
+            doc_type: domain::identity::DocumentType::MainlandId,
+            doc_number: "11010119900307002X",
+            mobile: "13912345678",
+            email: "xiaoli@example.com",
+            is_platform_admin: false,
+        },
+    )
+    .await
+    .expect("database");
+    let errors = refused
+        .err()
+        .expect("a second account for one document is refused");
+    assert_eq!(errors.get("doc_number"), Some("该证件号码已有账号"));
+});
+
+on_both_engines!(sessions_end_after_their_absolute_lifetime, |app| {
+    with_demo(&app).await;
+    let mut c = Client::new(&app);
+    c.sign_in("zhangwei", "Study2026gd")
+        .await
+        .assert_redirect("/");
+    // Active all day long, a page every 20 minutes: still ended after 12 hours.
+    for _ in 0..35 {
+        app.clock.advance(chrono::Duration::minutes(20));
+        assert_eq!(c.get("/").await.status, 200);
+    }
+    app.clock.advance(chrono::Duration::minutes(21));
+    c.get("/").await.assert_redirect("/login");
+});

@@ -191,3 +191,35 @@ on_both_engines!(the_region_picker_lists_districts_of_a_city, |app| {
     assert_eq!(r.body, "[]", "东莞 has no county level");
     assert_eq!(c.get("/regions/abc/children").await.body, "[]");
 });
+
+on_both_engines!(
+    the_audit_log_records_the_peer_address_unless_a_proxy_is_trusted,
+    |app| {
+        // The test app trusts its proxy's X-Forwarded-For.
+        let mut c = Client::new(&app);
+        c.sign_in("nobody", "Wrong2026pw").await;
+        // A server not behind a proxy takes the connection's address: the header is the
+        // client's own word and could name anyone.
+        let config = jxjy_web::Config {
+            trust_proxy: false,
+            ..jxjy_web::Config::default()
+        };
+        let mut state = jxjy_web::AppState::new(app.state.store.clone(), config);
+        state.fixed_captcha = Some(CAPTCHA.to_owned());
+        let mut direct = Client::with_router(jxjy_web::router(state));
+        direct.ip = "10.9.9.9".into();
+        direct.peer = Some(std::net::SocketAddr::from(([203, 0, 113, 5], 40000)));
+        direct.sign_in("nobody", "Wrong2026pw").await;
+        let entries = app
+            .state
+            .store
+            .audit_entries(&store::audit::AuditFilter {
+                per_page: 5,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let ips: Vec<&str> = entries.items.iter().map(|e| e.ip.as_str()).collect();
+        assert_eq!(ips, ["203.0.113.5", "198.51.100.7"]);
+    }
+);

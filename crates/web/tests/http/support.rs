@@ -258,6 +258,8 @@ pub struct Client {
     pub csrf: Option<String>,
     pub form_key: Option<String>,
     pub ip: String,
+    /// The connection's peer address, as the server sees it behind no proxy.
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 impl Client {
@@ -268,10 +270,27 @@ impl Client {
             csrf: None,
             form_key: None,
             ip: "198.51.100.7".into(),
+            peer: None,
         }
     }
 
-    async fn send(&mut self, req: Request<Body>) -> Response {
+    /// A browser talking to a differently configured server.
+    pub fn with_router(router: Router) -> Client {
+        Client {
+            router,
+            cookies: HashMap::new(),
+            csrf: None,
+            form_key: None,
+            ip: "198.51.100.7".into(),
+            peer: None,
+        }
+    }
+
+    async fn send(&mut self, mut req: Request<Body>) -> Response {
+        if let Some(peer) = self.peer {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
         let res = self
             .router
             .clone()
