@@ -152,11 +152,7 @@ async fn serve(app: AppState, bind: &str) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
     tokio::spawn(housekeeping(app.clone()));
-    axum::serve(
-        listener,
-        web::router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    web::serve(listener, app, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
