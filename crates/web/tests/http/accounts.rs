@@ -719,3 +719,45 @@ on_both_engines!(sessions_end_after_their_absolute_lifetime, |app| {
     app.clock.advance(chrono::Duration::minutes(21));
     c.get("/").await.assert_redirect("/login");
 });
+
+on_both_engines!(the_captcha_can_appear_only_after_a_failed_sign_in, |app| {
+    with_demo(&app).await;
+    let config = jxjy_web::Config {
+        captcha: jxjy_web::CaptchaMode::AfterFailure,
+        trust_proxy: true,
+        ..jxjy_web::Config::default()
+    };
+    let mut state = jxjy_web::AppState::new(app.state.store.clone(), config);
+    state.clock = app.clock.clone();
+    state.fixed_captcha = Some(CAPTCHA.to_owned());
+    let mut c = Client::with_router(jxjy_web::router(state));
+    let first = c.get("/login").await;
+    first.assert_lacks("id=\"captcha\"");
+    let r = c
+        .post(
+            "/login",
+            &[("identifier", "zhangwei"), ("password", "Wrong2026pw")],
+        )
+        .await;
+    r.assert_contains("账号或密码不正确");
+    r.assert_contains("id=\"captcha\"");
+    // From now on this browser must answer it.
+    let r = c
+        .post(
+            "/login",
+            &[("identifier", "zhangwei"), ("password", "Study2026gd")],
+        )
+        .await;
+    r.assert_contains("验证码不正确");
+    c.get("/captcha").await;
+    c.post(
+        "/login",
+        &[
+            ("identifier", "zhangwei"),
+            ("password", "Study2026gd"),
+            ("captcha", CAPTCHA),
+        ],
+    )
+    .await
+    .assert_redirect("/");
+});
