@@ -3,12 +3,18 @@
 //! Everything that depends on the current date or time takes it as a parameter, so the rules can
 //! be tested at any instant and the web layer decides which clock is authoritative.
 
+pub mod binding;
 pub mod credentials;
 pub mod identity;
 pub mod lockout;
+pub mod org;
 pub mod org_code;
 pub mod password;
+pub mod policy;
+pub mod profile;
+pub mod roles;
 
 mod text;
 
 pub use credentials::FieldError;
+pub use org::TransitionError;

@@ -6,6 +6,10 @@ mod migration;
 
 pub mod accounts;
 pub mod audit;
+pub mod bindings;
+pub mod memberships;
+pub mod organizations;
+pub mod profiles;
 pub mod reference;
 pub mod sessions;
 pub mod submissions;
@@ -109,6 +113,45 @@ fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
     } else {
         Some(std::path::PathBuf::from(path))
     }
+}
+
+impl Store {
+    /// A raw statement with `?` placeholders, numbered `$1…` for PostgreSQL. Used for
+    /// the joins the entity API says less clearly; never with `?` inside a literal.
+    pub(crate) fn stmt(
+        &self,
+        sql: &str,
+        values: impl IntoIterator<Item = sea_orm::Value>,
+    ) -> sea_orm::Statement {
+        let sql = match self.backend() {
+            DbBackend::Postgres => {
+                let mut out = String::with_capacity(sql.len() + 8);
+                let mut n = 0;
+                for ch in sql.chars() {
+                    if ch == '?' {
+                        n += 1;
+                        out.push('$');
+                        out.push_str(&n.to_string());
+                    } else {
+                        out.push(ch);
+                    }
+                }
+                out
+            }
+            _ => sql.to_owned(),
+        };
+        sea_orm::Statement::from_sql_and_values(self.backend(), sql, values)
+    }
+}
+
+/// A state change that found the object no longer in the state it expected: someone
+/// else acted first. The caller tells the user so, and nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error("the object changed meanwhile")]
+    Conflict,
+    #[error(transparent)]
+    Db(#[from] DbErr),
 }
 
 pub(crate) fn is_unique_violation(e: &DbErr) -> bool {

@@ -17,6 +17,7 @@ pub mod event {
     pub const PASSWORD_RESET: &str = "password_reset";
     pub const PASSWORD_RECOVER: &str = "password_recover";
     pub const SIGNOUT: &str = "signout";
+    pub const ACCESS_DENIED: &str = "access_denied";
 
     /// (code, label) for the filter of the audit page.
     pub const ALL: &[(&str, &str)] = &[
@@ -28,6 +29,7 @@ pub mod event {
         (PASSWORD_CHANGE, "修改密码"),
         (PASSWORD_RESET, "重置密码"),
         (PASSWORD_RECOVER, "找回密码"),
+        (ACCESS_DENIED, "越权访问"),
     ];
 
     pub fn label(code: &str) -> &'static str {

@@ -3,7 +3,10 @@
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::org::OrgKind;
+use domain::roles::Roles;
 use store::accounts::Account;
+use store::organizations::Organization;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -15,6 +18,61 @@ const ALLOWED_BEFORE_CHANGE: &[&str] = &["/account/password", "/logout"];
 pub struct CurrentUser {
     pub account: Account,
     pub session: Session,
+    /// The organisation the person acts for now, if not for themselves.
+    pub acting: Option<Acting>,
+}
+
+/// Acting for an organisation: its record and the roles it granted this person.
+pub struct Acting {
+    pub org: Organization,
+    pub kind: OrgKind,
+    pub roles: Roles,
+}
+
+impl CurrentUser {
+    pub fn acting_id(&self) -> Option<i64> {
+        self.acting.as_ref().map(|a| a.org.id)
+    }
+}
+
+/// Loads the organisation the session acts for, if the membership still stands;
+/// a membership removed meanwhile drops the person back to acting for themselves.
+async fn load_acting(
+    app: &AppState,
+    session: &Session,
+    account: i64,
+) -> Result<Option<Acting>, Response> {
+    let Some(org_id) = session.data(|d| d.acting_org) else {
+        return Ok(None);
+    };
+    let db = |e| AppError::from(e).into_response();
+    let membership = app
+        .store
+        .membership_of(org_id, account)
+        .await
+        .map_err(db)?
+        .filter(|m| m.state == "active");
+    let org = match &membership {
+        Some(_) => app
+            .store
+            .organization(org_id)
+            .await
+            .map_err(db)?
+            .filter(|o| o.status == "approved"),
+        None => None,
+    };
+    let (Some(m), Some(org)) = (membership, org) else {
+        session.update(|d| d.acting_org = None);
+        return Ok(None);
+    };
+    let Some(kind) = OrgKind::from_code(&org.kind) else {
+        return Ok(None);
+    };
+    Ok(Some(Acting {
+        kind,
+        roles: Roles::from_bits(m.roles),
+        org,
+    }))
 }
 
 impl<S> FromRequestParts<S> for CurrentUser
@@ -61,7 +119,12 @@ where
         if account.must_change_password && !ALLOWED_BEFORE_CHANGE.contains(&parts.uri.path()) {
             return Err(Redirect::to("/account/password").into_response());
         }
-        Ok(CurrentUser { account, session })
+        let acting = load_acting(&app, &session, account.id).await?;
+        Ok(CurrentUser {
+            account,
+            session,
+            acting,
+        })
     }
 }
 
@@ -77,7 +140,8 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let user = CurrentUser::from_request_parts(parts, state).await?;
-        if !user.account.is_platform_admin {
+        // The platform's administration is done as oneself, never while acting for a unit.
+        if !user.account.is_platform_admin || user.acting.is_some() {
             return Err(AppError::NotFound.into_response());
         }
         Ok(PlatformAdmin(user))

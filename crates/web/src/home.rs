@@ -12,6 +12,7 @@ use crate::auth::CurrentUser;
 use crate::clock::display_time;
 use crate::error::AppResult;
 use crate::layout::Chrome;
+use domain::policy::Action;
 
 pub struct Todo {
     pub label: &'static str,
@@ -37,7 +38,58 @@ pub struct HomePage {
 pub async fn index(State(app): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let a = &user.account;
     let mut todos = Vec::new();
-    if a.is_platform_admin {
+    if let Some(acting) = &user.acting {
+        let (bindings, transfers, units) = app.store.org_todo_counts(acting.org.id).await?;
+        let may = |action| domain::policy::permits(acting.kind, acting.roles, action);
+        if may(Action::ManageStaff) {
+            todos.push(Todo {
+                label: "待确认的绑定申请",
+                count: bindings,
+                href: "/org/staff?state=requested",
+            });
+        }
+        if may(Action::AcceptTransfers) {
+            todos.push(Todo {
+                label: "待接收的调入申请",
+                count: transfers,
+                href: "/org/transfers",
+            });
+        }
+        if may(Action::ReviewRegistrations) {
+            todos.push(Todo {
+                label: "待审核的单位注册",
+                count: units,
+                href: "/org/registrations",
+            });
+        }
+    } else {
+        let invitations = app
+            .store
+            .memberships_of_account(a.id)
+            .await?
+            .iter()
+            .filter(|m| m.state == "invited")
+            .count() as u64;
+        todos.push(Todo {
+            label: "单位邀请待接受",
+            count: invitations,
+            href: "/me/organizations",
+        });
+        match app.store.open_binding(a.id).await? {
+            None => todos.push(Todo {
+                label: "尚未绑定工作单位",
+                count: 1,
+                href: "/me/employment",
+            }),
+            Some(b) if b.state == "requested" => todos.push(Todo {
+                label: "绑定申请等待单位确认",
+                count: 1,
+                href: "/me/employment",
+            }),
+            Some(_) => {}
+        }
+    }
+    if a.is_platform_admin && user.acting.is_none() {
         let locked = app.store.count_locked_accounts(app.now()).await?;
         todos.push(Todo {
             label: "锁定中的账号",
@@ -118,7 +170,7 @@ pub async fn index(State(app): State<AppState>, user: CurrentUser) -> AppResult<
         },
     ];
     Ok(HomePage {
-        c: Chrome::for_user("首页", "/", a, &user.session),
+        c: Chrome::for_user("首页", "/", &user),
         has_todo: todos.iter().any(|t| t.count > 0),
         todos,
         profile,

@@ -4,7 +4,9 @@
 use axum::extract::Path;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use store::accounts::Account;
+use domain::roles::Role;
+
+use crate::auth::CurrentUser;
 
 use crate::error::AppError;
 use crate::session::{Flash, Session};
@@ -26,48 +28,62 @@ pub struct Chrome {
 }
 
 impl Chrome {
-    /// The frame for a signed-in page at `path`.
-    pub fn for_user(title: &str, path: &str, account: &Account, session: &Session) -> Chrome {
-        let mut nav = vec![
-            NavItem {
-                href: "/",
-                label: "首页",
-                active: path == "/",
+    /// The frame for a signed-in page at `path`; the navigation follows whom the
+    /// person acts for and the roles granted there.
+    pub fn for_user(title: &str, path: &str, user: &CurrentUser) -> Chrome {
+        let item = |href: &'static str, label: &'static str| NavItem {
+            href,
+            label,
+            active: if href == "/" {
+                path == "/"
+            } else {
+                path.starts_with(href)
             },
-            NavItem {
-                href: "/account/password",
-                label: "修改密码",
-                active: path == "/account/password",
-            },
-        ];
-        if account.is_platform_admin {
-            nav.push(NavItem {
-                href: "/admin/accounts",
-                label: "账号管理",
-                active: path.starts_with("/admin/accounts"),
-            });
-            nav.push(NavItem {
-                href: "/admin/audit",
-                label: "安全审计",
-                active: path.starts_with("/admin/audit"),
-            });
-        }
+        };
+        let mut nav = vec![item("/", "首页")];
+        let acting_as = match &user.acting {
+            None => {
+                nav.push(item("/me/profile", "个人资料"));
+                nav.push(item("/me/employment", "工作单位"));
+                nav.push(item("/me/organizations", "单位账号"));
+                nav.push(item("/organizations/register", "单位注册"));
+                nav.push(item("/account/password", "修改密码"));
+                if user.account.is_platform_admin {
+                    nav.push(item("/admin/accounts", "账号管理"));
+                    nav.push(item("/admin/audit", "安全审计"));
+                    "平台管理员".to_owned()
+                } else {
+                    "本人".to_owned()
+                }
+            }
+            Some(a) => {
+                if a.kind.supervises() {
+                    nav.push(item("/org/registrations", "单位审核"));
+                    nav.push(item("/org/units", "下属单位"));
+                    nav.push(item("/org/staff", "人员查询"));
+                } else {
+                    nav.push(item("/org/staff", "人员管理"));
+                    nav.push(item("/org/transfers", "调入申请"));
+                }
+                if a.roles.contains(Role::Admin) {
+                    nav.push(item("/org/members", "单位用户"));
+                }
+                nav.push(item("/org/info", "单位信息"));
+                a.org.name.clone()
+            }
+        };
         let mut crumbs = vec![("/".to_owned(), "首页".to_owned())];
         if path != "/" {
             crumbs.push((path.to_owned(), title.to_owned()));
         }
         Chrome {
             title: title.to_owned(),
-            user_name: Some(account.real_name.clone()),
-            acting_as: if account.is_platform_admin {
-                "平台管理员".to_owned()
-            } else {
-                "专业技术人员".to_owned()
-            },
+            user_name: Some(user.account.real_name.clone()),
+            acting_as,
             nav,
             crumbs,
-            flash: session.take_flash(),
-            csrf: session.csrf(),
+            flash: user.session.take_flash(),
+            csrf: user.session.csrf(),
         }
     }
 

@@ -15,7 +15,10 @@ mod forms;
 mod home;
 mod layout;
 mod middleware;
+mod orgs;
 mod pager;
+mod people;
+mod policy;
 mod reference;
 mod session;
 
@@ -63,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home::index))
         .merge(accounts::routes())
         .merge(admin::routes())
+        .merge(orgs::routes())
+        .merge(people::routes())
         .merge(reference::routes())
         .route("/captcha", get(captcha::image))
         .layer(axum::middleware::from_fn_with_state(

@@ -47,6 +47,9 @@ pub struct SessionData {
     /// The account whose security questions the recovery form is asking.
     #[serde(default)]
     pub recover_account: Option<i64>,
+    /// The organisation the person acts for (使用选中的单位账号登录); None: themselves.
+    #[serde(default)]
+    pub acting_org: Option<i64>,
 }
 
 struct State_ {
@@ -150,6 +153,7 @@ impl Session {
         s.data.captcha = None;
         s.data.signin_failed = false;
         s.data.recover_account = None;
+        s.data.acting_org = None;
         s.dirty = true;
     }
 

@@ -10,8 +10,18 @@
       if (nav) { var open = nav.classList.toggle("open"); toggle.setAttribute("aria-expanded", open ? "true" : "false"); }
     }
   });
+  // Row selection: a header checkbox selects every row checkbox of that name.
+  document.addEventListener("change", function (e) {
+    var all = e.target.getAttribute && e.target.getAttribute("data-select-all");
+    if (!all) { return; }
+    var form = e.target.form || document;
+    form.querySelectorAll('input[type=checkbox][name="' + all + '"]').forEach(function (c) { c.checked = e.target.checked; });
+  });
   document.addEventListener("submit", function (e) {
     var form = e.target;
+    var button = e.submitter;
+    var buttonQuestion = button && button.getAttribute("data-confirm-button");
+    if (buttonQuestion && !window.confirm(buttonQuestion)) { e.preventDefault(); return; }
     var question = form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { e.preventDefault(); return; }
     // A second click while the first submission travels would only repeat it.
@@ -37,6 +47,23 @@
   }
   document.addEventListener("change", function (e) {
     if (e.target.matches("[data-check-document], #doc_type")) { checkDocument(); }
+  });
+  // Selects that follow another one: the districts of a city, the supervisors of a city.
+  function refill(child, url, first, toOption) {
+    child.innerHTML = "";
+    var o = document.createElement("option"); o.value = ""; o.textContent = first; child.appendChild(o);
+    fetch(url, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (rows) { rows.forEach(function (r) { child.appendChild(toOption(r)); }); });
+  }
+  document.addEventListener("change", function (e) {
+    var parent = e.target;
+    document.querySelectorAll('select[data-supervisors-of="' + parent.id + '"]').forEach(function (child) {
+      if (!parent.value) { return; }
+      refill(child, "/organizations/supervisors/" + encodeURIComponent(parent.value), "请选择", function (r) {
+        var o = document.createElement("option"); o.value = r[0]; o.textContent = r[1]; return o;
+      });
+    });
   });
   // Cascading region selects: <select data-region-parent="ID of the parent select">.
   document.addEventListener("change", function (e) {

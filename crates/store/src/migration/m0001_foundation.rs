@@ -8,7 +8,7 @@ use super::reference::{self, insert_rows};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn index(table: &str, cols: &[&str]) -> IndexCreateStatement {
+pub(super) fn index(table: &str, cols: &[&str]) -> IndexCreateStatement {
     let mut i = Index::create();
     i.name(format!("ix_{}_{}", table, cols.join("_")))
         .table(Alias::new(table));

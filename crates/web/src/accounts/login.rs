@@ -210,7 +210,8 @@ pub async fn submit(
     if account.must_change_password {
         return Ok(Redirect::to("/account/password").into_response());
     }
-    Ok(Redirect::to(&safe_next(Some(&f.next))).into_response())
+    let to = crate::orgs::after_sign_in(&app, account.id, safe_next(Some(&f.next))).await?;
+    Ok(Redirect::to(&to).into_response())
 }
 
 #[derive(Deserialize)]

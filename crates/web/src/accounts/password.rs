@@ -30,12 +30,7 @@ pub struct PasswordForm {
 
 fn page(user: &CurrentUser, errors: FieldErrors) -> PasswordPage {
     PasswordPage {
-        c: Chrome::for_user(
-            "修改密码",
-            "/account/password",
-            &user.account,
-            &user.session,
-        ),
+        c: Chrome::for_user("修改密码", "/account/password", user),
         forced: user.account.must_change_password,
         errors,
     }

@@ -100,7 +100,7 @@ pub async fn list(
         .unwrap_or_default();
     let pager = Pager::new(&page, "/admin/accounts", &base);
     Ok(AccountsPage {
-        c: Chrome::for_user("账号管理", "/admin/accounts", &user.account, &user.session),
+        c: Chrome::for_user("账号管理", "/admin/accounts", &user),
         q: q.q,
         locked_only: q.locked == "1",
         rows: page

@@ -108,7 +108,7 @@ pub async fn list(
         })
         .collect();
     Ok(AuditPage {
-        c: Chrome::for_user("安全审计", "/admin/audit", &user.account, &user.session),
+        c: Chrome::for_user("安全审计", "/admin/audit", &user),
         q,
         events: event::ALL,
         rows,

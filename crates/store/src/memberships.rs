@@ -1,0 +1,158 @@
+//! Memberships: personal accounts acting for an organisation, with their roles.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
+
+use crate::{ChangeError, Store};
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Membership {
+    pub id: i64,
+    pub organization_id: i64,
+    pub account_id: i64,
+    pub state: String,
+    pub roles: i32,
+    pub created_at: DateTime<Utc>,
+    /// Joined for display.
+    pub org_name: String,
+    pub org_kind: String,
+    pub real_name: String,
+    pub login_name: String,
+    pub doc_number: String,
+}
+
+const SELECT: &str = "SELECT m.id, m.organization_id, m.account_id, m.state, m.roles, m.created_at, \
+     o.name AS org_name, o.kind AS org_kind, a.real_name, a.login_name, a.doc_number \
+     FROM membership m JOIN organization o ON o.id = m.organization_id \
+     JOIN account a ON a.id = m.account_id";
+
+impl Store {
+    /// Invites (or re-invites, after a removal or a refusal) an account to act for the
+    /// organisation. Answers false when the account is already invited or active.
+    pub async fn invite_member(
+        &self,
+        org: i64,
+        account: i64,
+        roles: i32,
+        by: Option<i64>,
+        state: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbErr> {
+        let r = self
+            .db()
+            .execute_raw(self.stmt(
+                "UPDATE membership SET state = ?, roles = ?, invited_by = ?, created_at = ?, decided_at = NULL \
+                 WHERE organization_id = ? AND account_id = ? AND state IN ('removed', 'declined')",
+                [state.into(), roles.into(), by.into(), now.into(), org.into(), account.into()],
+            ))
+            .await?;
+        if r.rows_affected() == 1 {
+            return Ok(true);
+        }
+        let r = self
+            .db()
+            .execute_raw(self.stmt(
+                "INSERT INTO membership (organization_id, account_id, state, roles, invited_by, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
+                [org.into(), account.into(), state.into(), roles.into(), by.into(), now.into()],
+            ))
+            .await;
+        match r {
+            Ok(_) => Ok(true),
+            Err(e) if crate::is_unique_violation(&e) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn membership(&self, id: i64) -> Result<Option<Membership>, DbErr> {
+        Membership::find_by_statement(self.stmt(&format!("{SELECT} WHERE m.id = ?"), [id.into()]))
+            .one(self.db())
+            .await
+    }
+
+    pub async fn membership_of(&self, org: i64, account: i64) -> Result<Option<Membership>, DbErr> {
+        Membership::find_by_statement(self.stmt(
+            &format!("{SELECT} WHERE m.organization_id = ? AND m.account_id = ?"),
+            [org.into(), account.into()],
+        ))
+        .one(self.db())
+        .await
+    }
+
+    /// The organisations an account acts for (active) or is invited to, approved ones only.
+    pub async fn memberships_of_account(&self, account: i64) -> Result<Vec<Membership>, DbErr> {
+        Membership::find_by_statement(self.stmt(
+            &format!(
+                "{SELECT} WHERE m.account_id = ? AND m.state IN ('invited', 'active') \
+                 AND o.status = 'approved' ORDER BY o.name"
+            ),
+            [account.into()],
+        ))
+        .all(self.db())
+        .await
+    }
+
+    pub async fn members_of(&self, org: i64) -> Result<Vec<Membership>, DbErr> {
+        Membership::find_by_statement(self.stmt(
+            &format!(
+                "{SELECT} WHERE m.organization_id = ? AND m.state IN ('invited', 'active') \
+                 ORDER BY m.state, a.real_name"
+            ),
+            [org.into()],
+        ))
+        .all(self.db())
+        .await
+    }
+
+    /// Active members holding the role whose bit is `admin_bit` (a power of two).
+    pub async fn count_admins(&self, org: i64, admin_bit: i32) -> Result<u32, DbErr> {
+        let row = self
+            .db()
+            .query_one_raw(self.stmt(
+                "SELECT COUNT(*) AS n FROM membership WHERE organization_id = ? AND state = 'active' \
+                 AND (roles / ?) % 2 = 1",
+                [org.into(), admin_bit.into()],
+            ))
+            .await?;
+        Ok(row
+            .map(|r| r.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0) as u32)
+    }
+
+    /// Moves a membership from `from` to `to`, only if it is still in `from`.
+    pub async fn change_membership(
+        &self,
+        id: i64,
+        from: &[&str],
+        to: &str,
+        roles: Option<i32>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ChangeError> {
+        let placeholders = vec!["?"; from.len()].join(", ");
+        let mut vals: Vec<sea_orm::Value> = vec![to.into(), now.into()];
+        let roles_sql = match roles {
+            Some(r) => {
+                vals.push(r.into());
+                ", roles = ?"
+            }
+            None => "",
+        };
+        vals.push(id.into());
+        vals.extend(from.iter().map(|s| (*s).into()));
+        let r = self
+            .db()
+            .execute_raw(self.stmt(
+                &format!(
+                    "UPDATE membership SET state = ?, decided_at = ?{roles_sql} WHERE id = ? AND state IN ({placeholders})"
+                ),
+                vals,
+            ))
+            .await?;
+        if r.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(ChangeError::Conflict)
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The organisation's own information (单位信息维护): everyone acting for it sees it;
+//! its administrator corrects the contact details. The name, the identifier and the
+//! supervising department change only through a new registration decision.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::org::{self, OrgKind, OrgLevel};
+use domain::policy::{Action, permits};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::audit::ClientIp;
+use crate::auth::CurrentUser;
+use crate::error::AppResult;
+use crate::forms::{CsrfForm, FieldErrors};
+use crate::layout::Chrome;
+use crate::policy;
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct InfoForm {
+    legal_rep: String,
+    contact_name: String,
+    contact_phone: String,
+    address: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orgs/info.html")]
+pub struct InfoPage {
+    c: Chrome,
+    facts: Vec<(&'static str, String)>,
+    can_edit: bool,
+    f: InfoForm,
+    errors: FieldErrors,
+}
+
+async fn page(user: &CurrentUser, f: Option<InfoForm>, errors: FieldErrors) -> AppResult<InfoPage> {
+    let Some(a) = &user.acting else {
+        return Err(crate::error::AppError::NotFound);
+    };
+    let o = &a.org;
+    let kind = OrgKind::from_code(&o.kind).map(|k| k.label()).unwrap_or("");
+    let level = o
+        .level
+        .as_deref()
+        .and_then(OrgLevel::from_code)
+        .map(|l| l.label())
+        .unwrap_or("");
+    let facts = vec![
+        ("单位名称", o.name.clone()),
+        (
+            "类型",
+            format!(
+                "{kind}{}",
+                if level.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{level}）")
+                }
+            ),
+        ),
+        ("代码", o.id_code.clone().unwrap_or_else(|| "—".into())),
+        ("所在地", o.region_name.clone().unwrap_or_default()),
+        (
+            "上级单位",
+            o.parent_name.clone().unwrap_or_else(|| "—".into()),
+        ),
+        ("您的角色", a.roles.labels()),
+    ];
+    Ok(InfoPage {
+        c: Chrome::for_user("单位信息", "/org/info", user),
+        facts,
+        can_edit: permits(a.kind, a.roles, Action::EditOrgInfo),
+        f: f.unwrap_or_else(|| InfoForm {
+            legal_rep: o.legal_rep.clone(),
+            contact_name: o.contact_name.clone(),
+            contact_phone: o.contact_phone.clone(),
+            address: o.address.clone(),
+        }),
+        errors,
+    })
+}
+
+pub async fn show(user: CurrentUser) -> AppResult<Response> {
+    Ok(page(&user, None, FieldErrors::default())
+        .await?
+        .into_response())
+}
+
+pub async fn update(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    CsrfForm(f): CsrfForm<InfoForm>,
+) -> AppResult<Response> {
+    let acting = policy::acting_for(&app, &user, &ip, Action::EditOrgInfo).await?;
+    let mut errors = FieldErrors::default();
+    let legal_rep = errors.check("legal_rep", org::validate_person_name(&f.legal_rep));
+    let contact_name = errors.check("contact_name", org::validate_person_name(&f.contact_name));
+    let contact_phone = errors.check("contact_phone", org::validate_phone(&f.contact_phone));
+    let address = errors.check("address", org::validate_address(&f.address));
+    let (Some(legal_rep), Some(contact_name), Some(contact_phone), Some(address)) =
+        (legal_rep, contact_name, contact_phone, address)
+    else {
+        return Ok(page(&user, Some(f), errors).await?.into_response());
+    };
+    app.store
+        .update_organization_contact(
+            acting.org.id,
+            &legal_rep,
+            &contact_name,
+            &contact_phone,
+            &address,
+        )
+        .await?;
+    app.store
+        .add_trail(
+            "organization",
+            acting.org.id,
+            "edit",
+            Some(user.account.id),
+            Some(acting.org.id),
+            "修改联系信息",
+            app.now(),
+        )
+        .await?;
+    user.session.flash("success", "单位信息已保存。");
+    Ok(Redirect::to("/org/info").into_response())
+}

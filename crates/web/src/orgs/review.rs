@@ -1,0 +1,268 @@
+//! The review of registrations by the organisation above (单位审核), and the list of
+//! the organisations below.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::org::{self, OrgKind, OrgStatus};
+use domain::policy::Action;
+use domain::roles::{Role, Roles};
+use serde::Deserialize;
+use store::ChangeError;
+use store::organizations::{OrgFilter, Organization};
+
+use crate::AppState;
+use crate::audit::ClientIp;
+use crate::auth::CurrentUser;
+use crate::clock::display_time;
+use crate::error::AppResult;
+use crate::forms::CsrfForm;
+use crate::layout::Chrome;
+use crate::pager::Pager;
+use crate::policy;
+
+pub struct Row {
+    id: i64,
+    name: String,
+    kind: &'static str,
+    id_code: String,
+    region: String,
+    parent: String,
+    contact: String,
+    status: &'static str,
+    status_class: &'static str,
+    reason: String,
+    at: String,
+}
+
+fn row(o: Organization) -> Row {
+    let (status, status_class) = super::register::status_badge(&o.status);
+    Row {
+        id: o.id,
+        kind: OrgKind::from_code(&o.kind).map(|k| k.label()).unwrap_or(""),
+        id_code: o.id_code.unwrap_or_default(),
+        region: o.region_name.unwrap_or_default(),
+        parent: o.parent_name.unwrap_or_default(),
+        contact: format!("{} {}", o.contact_name, o.contact_phone),
+        status,
+        status_class,
+        reason: o.decision_reason,
+        at: display_time(o.created_at),
+        name: o.name,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orgs/review.html")]
+pub struct ReviewPage {
+    c: Chrome,
+    rows: Vec<Row>,
+    pager: Pager,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PageQuery {
+    page: u64,
+    name: String,
+    status: String,
+}
+
+pub async fn list(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let acting = policy::acting_for(&app, &user, &ip, Action::ReviewRegistrations).await?;
+    let page = app
+        .store
+        .organizations(&OrgFilter {
+            parent_id: Some(acting.org.id),
+            status: Some(OrgStatus::Applied.code().into()),
+            page: q.page,
+            per_page: 20,
+            ..Default::default()
+        })
+        .await?;
+    let pager = Pager::new(&page, "/org/registrations", "");
+    Ok(ReviewPage {
+        c: Chrome::for_user("单位审核", "/org/registrations", &user),
+        rows: page.items.into_iter().map(row).collect(),
+        pager,
+    }
+    .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    reason: String,
+}
+
+/// The registration, if it lies directly below the organisation acted for.
+async fn registration(
+    app: &AppState,
+    user: &CurrentUser,
+    ip: &ClientIp,
+    id: i64,
+) -> AppResult<Organization> {
+    let acting = policy::acting_for(app, user, ip, Action::ReviewRegistrations).await?;
+    match app.store.organization(id).await? {
+        Some(o) if o.parent_id == Some(acting.org.id) => Ok(o),
+        _ => Err(policy::deny(app, user, ip, &format!("审核不属于本单位的注册申请 {id}")).await),
+    }
+}
+
+pub async fn approve(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    CsrfForm(_f): CsrfForm<DecisionForm>,
+) -> AppResult<Response> {
+    let o = registration(&app, &user, &ip, id).await?;
+    let current = OrgStatus::from_code(&o.status).unwrap_or(OrgStatus::Applied);
+    if let Err(e) = org::decide_registration(current, true, "") {
+        user.session.flash("error", e.to_string());
+        return Ok(Redirect::to("/org/registrations").into_response());
+    }
+    match app
+        .store
+        .decide_organization(
+            id,
+            OrgStatus::Approved.code(),
+            "",
+            user.account.id,
+            app.now(),
+        )
+        .await
+    {
+        Ok(()) => {}
+        Err(ChangeError::Conflict) => {
+            user.session
+                .flash("error", "该申请已经处理过了，无需重复操作。");
+            return Ok(Redirect::to("/org/registrations").into_response());
+        }
+        Err(ChangeError::Db(e)) => return Err(e.into()),
+    }
+    // The person who registered the unit becomes its administrator.
+    if let Some(by) = o.registered_by {
+        let roles = Roles::default().with(Role::Admin).bits();
+        app.store
+            .invite_member(id, by, roles, Some(user.account.id), "active", app.now())
+            .await?;
+    }
+    app.store
+        .add_trail(
+            "organization",
+            id,
+            "approve",
+            Some(user.account.id),
+            user.acting_id(),
+            "审核通过",
+            app.now(),
+        )
+        .await?;
+    user.session
+        .flash("success", format!("已通过“{}”的注册申请。", o.name));
+    Ok(Redirect::to("/org/registrations").into_response())
+}
+
+pub async fn reject(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<DecisionForm>,
+) -> AppResult<Response> {
+    let o = registration(&app, &user, &ip, id).await?;
+    let current = OrgStatus::from_code(&o.status).unwrap_or(OrgStatus::Applied);
+    let reason = f.reason.trim();
+    if let Err(e) = org::decide_registration(current, false, reason) {
+        user.session.flash("error", format!("“{}”：{}", o.name, e));
+        return Ok(Redirect::to("/org/registrations").into_response());
+    }
+    match app
+        .store
+        .decide_organization(
+            id,
+            OrgStatus::Rejected.code(),
+            reason,
+            user.account.id,
+            app.now(),
+        )
+        .await
+    {
+        Ok(()) => {}
+        Err(ChangeError::Conflict) => {
+            user.session
+                .flash("error", "该申请已经处理过了，无需重复操作。");
+            return Ok(Redirect::to("/org/registrations").into_response());
+        }
+        Err(ChangeError::Db(e)) => return Err(e.into()),
+    }
+    app.store
+        .add_trail(
+            "organization",
+            id,
+            "reject",
+            Some(user.account.id),
+            user.acting_id(),
+            reason,
+            app.now(),
+        )
+        .await?;
+    user.session
+        .flash("success", format!("已退回“{}”的注册申请。", o.name));
+    Ok(Redirect::to("/org/registrations").into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orgs/units.html")]
+pub struct UnitsPage {
+    c: Chrome,
+    q: PageQuery,
+    rows: Vec<Row>,
+    pager: Pager,
+}
+
+impl UnitsPage {
+    fn same(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
+}
+
+pub async fn units(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let acting = policy::acting_for(&app, &user, &ip, Action::ViewUnits).await?;
+    let status = OrgStatus::from_code(&q.status).map(|s| s.code().to_owned());
+    let page = app
+        .store
+        .organizations(&OrgFilter {
+            within: Some(acting.org.id),
+            exclude: Some(acting.org.id),
+            name: Some(q.name.clone()),
+            status,
+            page: q.page,
+            per_page: 20,
+            ..Default::default()
+        })
+        .await?;
+    let base =
+        serde_urlencoded::to_string([("name", q.name.as_str()), ("status", q.status.as_str())])
+            .unwrap_or_default();
+    let pager = Pager::new(&page, "/org/units", &base);
+    Ok(UnitsPage {
+        c: Chrome::for_user("下属单位", "/org/units", &user),
+        rows: page.items.into_iter().map(row).collect(),
+        q,
+        pager,
+    }
+    .into_response())
+}

@@ -1,0 +1,268 @@
+//! The person's profile (资料维护): education, qualification, series, specialty.
+//! Name and document come from the account and cannot be changed here.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::profile::{self, Discipline};
+use serde::Deserialize;
+use store::profiles::Profile;
+use store::reference::{HOME_PROVINCE, Named, Region};
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::forms::{CsrfForm, FieldErrors};
+use crate::layout::Chrome;
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ProfileForm {
+    ethnicity: String,
+    native_place: String,
+    education_code: String,
+    degree: String,
+    major: String,
+    school: String,
+    graduation_date: String,
+    work_start: String,
+    qualification: String,
+    level_code: String,
+    qualification_date: String,
+    series_code: String,
+    specialty: String,
+    discipline: String,
+    postal_code: String,
+    address: String,
+    city: String,
+    district: String,
+}
+
+pub const DEGREES: &[&str] = &["博士", "硕士", "学士", "无"];
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/profile.html")]
+pub struct ProfilePage {
+    c: Chrome,
+    f: ProfileForm,
+    errors: FieldErrors,
+    identity: Vec<(&'static str, String)>,
+    education: Vec<Named>,
+    levels: Vec<Named>,
+    series: Vec<Named>,
+    degrees: &'static [&'static str],
+    disciplines: Vec<(&'static str, &'static str)>,
+    cities: Vec<Region>,
+    districts: Vec<Region>,
+}
+
+impl ProfilePage {
+    fn same(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+fn form_of(p: &Profile) -> ProfileForm {
+    let region = p.region_code.clone();
+    let (city, district) = if region.len() == 6 && !region.ends_with("00") {
+        (format!("{}00", &region[..4]), region)
+    } else {
+        (region, String::new())
+    };
+    ProfileForm {
+        ethnicity: p.ethnicity.clone(),
+        native_place: p.native_place.clone(),
+        education_code: p.education_code.clone(),
+        degree: p.degree.clone(),
+        major: p.major.clone(),
+        school: p.school.clone(),
+        graduation_date: date(p.graduation_date),
+        work_start: date(p.work_start),
+        qualification: p.qualification.clone(),
+        level_code: p.level_code.clone(),
+        qualification_date: date(p.qualification_date),
+        series_code: p.series_code.clone(),
+        specialty: p.specialty.clone(),
+        discipline: p.discipline.clone(),
+        postal_code: p.postal_code.clone(),
+        address: p.address.clone(),
+        city,
+        district,
+    }
+}
+
+async fn page(
+    app: &AppState,
+    user: &CurrentUser,
+    f: ProfileForm,
+    errors: FieldErrors,
+) -> AppResult<ProfilePage> {
+    let a = &user.account;
+    let city = if f.city.is_empty() {
+        "440100".to_owned()
+    } else {
+        f.city.clone()
+    };
+    Ok(ProfilePage {
+        c: Chrome::for_user("个人资料", "/me/profile", user),
+        identity: vec![
+            ("姓名", a.real_name.clone()),
+            ("证件号码", domain::identity::mask(&a.doc_number)),
+            (
+                "性别",
+                a.gender
+                    .as_deref()
+                    .and_then(domain::identity::Gender::from_code)
+                    .map(|g| g.label().to_owned())
+                    .unwrap_or_else(|| "—".into()),
+            ),
+            ("出生日期", date(a.birth_date)),
+        ],
+        education: app.store.education_levels().await?,
+        levels: app.store.qualification_levels().await?,
+        series: app.store.series().await?,
+        degrees: DEGREES,
+        disciplines: [Discipline::Social, Discipline::Natural]
+            .iter()
+            .map(|d| (d.code(), d.label()))
+            .collect(),
+        cities: app.store.regions_under(HOME_PROVINCE).await?,
+        districts: app.store.regions_under(&city).await?,
+        f: ProfileForm { city, ..f },
+        errors,
+    })
+}
+
+pub async fn show(State(app): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    if user.acting.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let p = app
+        .store
+        .profile(user.account.id)
+        .await?
+        .unwrap_or_default();
+    Ok(page(&app, &user, form_of(&p), FieldErrors::default())
+        .await?
+        .into_response())
+}
+
+pub async fn submit(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    CsrfForm(f): CsrfForm<ProfileForm>,
+) -> AppResult<Response> {
+    if user.acting.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let today = app.today();
+    let mut e = FieldErrors::default();
+    let text = |e: &mut FieldErrors, field: &'static str, v: &str, max: usize, label: &str| {
+        e.check(field, profile::validate_short_text(v, max, label))
+            .unwrap_or_default()
+    };
+    let ethnicity = text(&mut e, "ethnicity", &f.ethnicity, 20, "民族");
+    let native_place = text(&mut e, "native_place", &f.native_place, 60, "籍贯");
+    let major = text(&mut e, "major", &f.major, 60, "所学专业");
+    let school = text(&mut e, "school", &f.school, 100, "毕业学校");
+    let qualification = text(
+        &mut e,
+        "qualification",
+        &f.qualification,
+        60,
+        "专业技术资格",
+    );
+    let specialty = text(&mut e, "specialty", &f.specialty, 60, "从事专业");
+    let address = text(&mut e, "address", &f.address, 200, "通讯地址");
+    let graduation_date = e
+        .check(
+            "graduation_date",
+            profile::validate_past_date(&f.graduation_date, today, "毕业时间"),
+        )
+        .flatten();
+    let work_start = e
+        .check(
+            "work_start",
+            profile::validate_past_date(&f.work_start, today, "参加工作时间"),
+        )
+        .flatten();
+    let qualification_date = e
+        .check(
+            "qualification_date",
+            profile::validate_past_date(&f.qualification_date, today, "取得资格时间"),
+        )
+        .flatten();
+    for (field, msg) in profile::check_profile_dates(
+        user.account.birth_date,
+        graduation_date,
+        work_start,
+        qualification_date,
+    ) {
+        e.add(field, msg);
+    }
+    let postal_code = e
+        .check("postal_code", profile::validate_postal_code(&f.postal_code))
+        .unwrap_or_default();
+    let known = |list: &[Named], v: &str| v.is_empty() || list.iter().any(|n| n.code == v);
+    if !known(&app.store.education_levels().await?, &f.education_code) {
+        e.add("education_code", "请从列表中选择最高学历");
+    }
+    if !known(&app.store.qualification_levels().await?, &f.level_code) {
+        e.add("level_code", "请从列表中选择级别");
+    }
+    if !known(&app.store.series().await?, &f.series_code) {
+        e.add("series_code", "请从列表中选择专业系列");
+    }
+    if !f.degree.is_empty() && !DEGREES.contains(&f.degree.as_str()) {
+        e.add("degree", "请从列表中选择学位");
+    }
+    if !f.discipline.is_empty() && Discipline::from_code(&f.discipline).is_none() {
+        e.add("discipline", "请选择学科类别");
+    }
+    let region = if !f.district.is_empty() {
+        f.district.clone()
+    } else {
+        f.city.clone()
+    };
+    if !region.is_empty()
+        && app
+            .store
+            .region(&region)
+            .await?
+            .is_none_or(|r| !r.code.starts_with("44"))
+    {
+        e.add("district", "请选择所在地区");
+    }
+    if !e.is_empty() {
+        return Ok(page(&app, &user, f, e).await?.into_response());
+    }
+    let p = Profile {
+        account_id: user.account.id,
+        ethnicity,
+        native_place,
+        education_code: f.education_code.clone(),
+        degree: f.degree.clone(),
+        major,
+        school,
+        graduation_date,
+        work_start,
+        qualification,
+        level_code: f.level_code.clone(),
+        qualification_date,
+        series_code: f.series_code.clone(),
+        specialty,
+        discipline: f.discipline.clone(),
+        postal_code,
+        address,
+        region_code: region,
+    };
+    app.store.save_profile(&p, app.now()).await?;
+    user.session.flash("success", "个人资料已保存。");
+    Ok(Redirect::to("/me/profile").into_response())
+}
