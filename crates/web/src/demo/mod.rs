@@ -6,6 +6,8 @@ use store::accounts::NewAccount;
 
 use crate::{AppState, password_hash};
 
+pub mod orgs;
+
 pub struct DemoAccount {
     pub login_name: &'static str,
     pub password: &'static str,
@@ -110,6 +112,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
         };
         app.store.create_account(new, app.now()).await?;
     }
+    orgs::load(app).await?;
     Ok(())
 }
 
@@ -134,6 +137,14 @@ pub fn describe() -> String {
             d.login_name, pw, d.real_name, d.role
         ));
     }
+    s.push_str(&format!(
+        "单位、主管部门、人社局的操作员（密码均为 {}，登录后选择代表的单位）：\n",
+        orgs::PASSWORD
+    ));
+    for (login, name, role) in orgs::OPERATORS {
+        s.push_str(&format!("  {login:<10} {name}（{role}）\n"));
+    }
+    s.push_str("  另有演示人员 demo01 … demo54，密码同上。\n");
     s.push_str(&format!("  密码保护问题的答案均为：{DEMO_ANSWER}\n"));
     s
 }
