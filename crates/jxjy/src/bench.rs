@@ -8,10 +8,54 @@ use axum::http::{Request, header};
 use tower::ServiceExt;
 use web::{AppState, CaptchaMode, Config};
 
-pub async fn run(signins: usize, pages: usize) -> anyhow::Result<()> {
+pub async fn run(
+    signins: usize,
+    pages: usize,
+    staff: u64,
+    postgres: Option<&str>,
+) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("jxjy-bench-{}", std::process::id()));
     let url = format!("sqlite://{}/bench.db", dir.display());
-    let store = store::Store::connect(&url).await?;
+    let app = scratch_app(&url).await?;
+    let mut result = measure(&app, signins, pages).await;
+    if result.is_ok() && staff > 0 {
+        println!("\n== staff lists over {staff} persons, SQLite");
+        result = staff_lists(&app, staff).await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    result?;
+    if let (Some(base), true) = (postgres, staff > 0) {
+        let name = format!("jxjy_bench_{}", std::process::id());
+        let admin = store::Store::connect(base).await?;
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+            .await?;
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await?;
+        let url = format!(
+            "{}/{name}",
+            base.trim_end_matches('/')
+                .rsplit_once('/')
+                .map(|(h, _)| h)
+                .unwrap_or(base)
+        );
+        println!("\n== staff lists over {staff} persons, PostgreSQL");
+        let outcome = async {
+            let app = scratch_app(&url).await?;
+            staff_lists(&app, staff).await
+        }
+        .await;
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await?;
+        outcome?;
+    }
+    Ok(())
+}
+
+async fn scratch_app(url: &str) -> anyhow::Result<AppState> {
+    let store = store::Store::connect(url).await?;
     store.migrate().await?;
     let config = Config {
         captcha: CaptchaMode::Off,
@@ -19,9 +63,147 @@ pub async fn run(signins: usize, pages: usize) -> anyhow::Result<()> {
     };
     let app = AppState::new(store, config);
     web::demo::load(&app).await?;
-    let result = measure(&app, signins, pages).await;
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    Ok(app)
+}
+
+/// Seeds `n` persons over the demo units and times the staff lists that units,
+/// a city bureau and the province open, as the pages run them.
+async fn staff_lists(app: &AppState, n: u64) -> anyhow::Result<()> {
+    use store::bindings::StaffFilter;
+    use store::organizations::OrgFilter;
+    let units: Vec<i64> = app
+        .store
+        .organizations(&OrgFilter {
+            kind: Some("unit".into()),
+            status: Some("approved".into()),
+            per_page: 100,
+            ..Default::default()
+        })
+        .await?
+        .items
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    let started = Instant::now();
+    app.store.seed_bench_staff(&units, n, app.now()).await?;
+    println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+    let org = |name: &'static str| {
+        let store = app.store.clone();
+        async move {
+            store
+                .organizations(&OrgFilter {
+                    name: Some(name.into()),
+                    per_page: 1,
+                    ..Default::default()
+                })
+                .await
+                .ok()
+                .and_then(|p| p.items.into_iter().next())
+                .map(|o| o.id)
+                .ok_or_else(|| anyhow::anyhow!("no demo organisation {name}"))
+        }
+    };
+    let unit = org("广州市第一中学").await?;
+    let city = org("广州市人力资源和社会保障局").await?;
+    let province = org("广东省人力资源和社会保障厅").await?;
+    let cases: Vec<(&str, StaffFilter)> = vec![
+        (
+            "a unit, first page",
+            StaffFilter {
+                within: unit,
+                per_page: 20,
+                page: 1,
+                ..Default::default()
+            },
+        ),
+        (
+            "a city bureau, first page",
+            StaffFilter {
+                within: city,
+                per_page: 20,
+                page: 1,
+                ..Default::default()
+            },
+        ),
+        (
+            "the province, first page",
+            StaffFilter {
+                within: province,
+                per_page: 20,
+                page: 1,
+                ..Default::default()
+            },
+        ),
+        (
+            "the province, page 2000",
+            StaffFilter {
+                within: province,
+                per_page: 20,
+                page: 2000,
+                ..Default::default()
+            },
+        ),
+        (
+            "the province, sorted by name",
+            StaffFilter {
+                within: province,
+                per_page: 20,
+                page: 1,
+                sort: Some("name".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "the province, name contains",
+            StaffFilter {
+                within: province,
+                per_page: 20,
+                page: 1,
+                name: Some("人员9999".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "the province, exact document number",
+            StaffFilter {
+                within: province,
+                per_page: 20,
+                page: 1,
+                doc_number: Some("BENCH77777".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "a unit, series and level",
+            StaffFilter {
+                within: unit,
+                per_page: 20,
+                page: 1,
+                series_code: Some("gongcheng".into()),
+                level_code: Some("fugao".into()),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (label, f) in &cases {
+        let mut times = Vec::new();
+        let mut total = 0;
+        for _ in 0..7 {
+            let t = Instant::now();
+            total = app.store.staff(f).await?.total;
+            times.push(t.elapsed());
+        }
+        times.sort();
+        println!(
+            "{label:<40} {total:>7} rows  median {:>7.2} ms  (aim: under 50 ms)",
+            ms(times[times.len() / 2])
+        );
+    }
+    println!("query plan of the province's first page:");
+    for line in app.store.explain_staff(&cases[2].1).await? {
+        println!("  {line}");
+    }
+    Ok(())
 }
 
 async fn measure(app: &AppState, signins: usize, pages: usize) -> anyhow::Result<()> {

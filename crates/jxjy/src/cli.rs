@@ -67,6 +67,13 @@ enum Command {
         signins: usize,
         #[arg(long, default_value_t = 300)]
         pages: usize,
+        /// Persons to seed for the staff-list benchmark (0 skips it).
+        #[arg(long, default_value_t = 100_000)]
+        staff: u64,
+        /// Also run the staff-list benchmark on PostgreSQL, in a scratch database
+        /// created on this server and dropped afterwards.
+        #[arg(long)]
+        postgres: Option<String>,
     },
 }
 
@@ -204,7 +211,12 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             let app = state(&args).await?;
             admin(&app, task).await
         }
-        Command::Bench { signins, pages } => crate::bench::run(*signins, *pages).await,
+        Command::Bench {
+            signins,
+            pages,
+            staff,
+            postgres,
+        } => crate::bench::run(*signins, *pages, *staff, postgres.as_deref()).await,
     }
 }
 

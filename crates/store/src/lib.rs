@@ -6,6 +6,7 @@ mod migration;
 
 pub mod accounts;
 pub mod audit;
+pub mod bench;
 pub mod bindings;
 pub mod memberships;
 pub mod organizations;

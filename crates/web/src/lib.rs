@@ -21,6 +21,7 @@ mod people;
 mod policy;
 mod reference;
 mod session;
+mod xlsx;
 
 use std::sync::Arc;
 

@@ -153,6 +153,10 @@ impl MigrationTrait for Migration {
         m.create_index(index("binding", &["unit_id", "state"]))
             .await?;
         m.create_index(index("binding", &["account_id"])).await?;
+        // Staff lists show the newest first and stop after a page: walking this index
+        // backwards finds a page without sorting every member of a bureau's subtree.
+        m.create_index(index("binding", &["requested_at", "id"]))
+            .await?;
 
         m.create_table(
             Table::create()

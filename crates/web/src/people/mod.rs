@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/me/transfer", post(employment::transfer))
         .route("/me/transfer/{id}/withdraw", post(employment::withdraw))
         .route("/org/staff", get(staff::list))
+        .route("/org/staff.xlsx", get(staff::export))
         .route("/org/staff/confirm", post(staff::confirm))
         .route("/org/staff/refuse", post(staff::refuse))
         .route("/org/staff/{binding}/unbind", post(staff::unbind))
