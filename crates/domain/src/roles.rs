@@ -237,7 +237,9 @@ pub fn may_invite(existing: Option<MembershipState>) -> Result<(), TransitionErr
     }
 }
 
-const LAST_ADMIN: &str = "单位至少要保留一名管理员";
+/// Said when a change would leave an organisation without an administrator.
+pub const LAST_ADMIN_MESSAGE: &str = "单位至少要保留一名管理员";
+const LAST_ADMIN: &str = LAST_ADMIN_MESSAGE;
 
 /// Checks new roles for a member before they are saved. `current_admins` counts the active
 /// administrators including the target; `target_is_admin` says whether the target is one of them.

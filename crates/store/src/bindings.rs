@@ -202,8 +202,11 @@ impl Store {
             }
             _ => wh.push("b.open_key IS NOT NULL".into()),
         }
+        // Filters on the person are subqueries: each is evaluated once, and the
+        // count then needs no join at all.
+        let mut person = Vec::new();
         if let Some(n) = f.name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            wh.push("a.real_name LIKE ?".into());
+            person.push("real_name LIKE ?");
             vals.push(format!("%{}%", escape_like(n)).into());
         }
         if let Some(d) = f
@@ -212,16 +215,29 @@ impl Store {
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            wh.push("a.doc_number = ?".into());
+            person.push("doc_number = ?");
             vals.push(d.to_ascii_uppercase().into());
         }
+        if !person.is_empty() {
+            wh.push(format!(
+                "b.account_id IN (SELECT id FROM account WHERE {})",
+                person.join(" AND ")
+            ));
+        }
+        let mut profile = Vec::new();
         if let Some(s) = f.series_code.as_deref().filter(|s| !s.is_empty()) {
-            wh.push("p.series_code = ?".into());
+            profile.push("series_code = ?");
             vals.push(s.into());
         }
         if let Some(l) = f.level_code.as_deref().filter(|s| !s.is_empty()) {
-            wh.push("p.level_code = ?".into());
+            profile.push("level_code = ?");
             vals.push(l.into());
+        }
+        if !profile.is_empty() {
+            wh.push(format!(
+                "b.account_id IN (SELECT account_id FROM person_profile WHERE {})",
+                profile.join(" AND ")
+            ));
         }
         (wh.join(" AND "), vals)
     }
@@ -235,21 +251,7 @@ impl Store {
         let (page, per_page) = crate::page_bounds(f.page, f.per_page);
         let (where_sql, vals) = Self::staff_where(f);
         let from = Self::STAFF_FROM;
-        // The count joins only the tables its filters need.
-        let mut count_from = "FROM binding b".to_owned();
-        if f.name.as_deref().is_some_and(|s| !s.trim().is_empty())
-            || f.doc_number
-                .as_deref()
-                .is_some_and(|s| !s.trim().is_empty())
-        {
-            count_from.push_str(" JOIN account a ON a.id = b.account_id");
-        }
-        if f.series_code.as_deref().is_some_and(|s| !s.is_empty())
-            || f.level_code.as_deref().is_some_and(|s| !s.is_empty())
-        {
-            count_from.push_str(" LEFT JOIN person_profile p ON p.account_id = b.account_id");
-        }
-        let count = format!("SELECT COUNT(*) AS n {count_from} WHERE {where_sql}");
+        let count = format!("SELECT COUNT(*) AS n FROM binding b WHERE {where_sql}");
         let order = match f.sort.as_deref() {
             Some("name") => "a.real_name, b.id",
             Some("unit") => "o.name, a.real_name, b.id",
@@ -424,12 +426,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64, ChangeError> {
         let txn = self.db().begin().await?;
-        let t = Transfer::find_by_statement(
-            self.stmt(&format!("{TRANSFER} WHERE t.id = ?"), [id.into()]),
-        )
-        .one(&txn)
-        .await?
-        .ok_or(ChangeError::Conflict)?;
+        // The write comes first: SQLite then takes its write lock at once (waiting on a
+        // concurrent writer) instead of failing a read snapshot that went stale.
         let r = txn
             .execute_raw(self.stmt(
                 "UPDATE transfer SET state = 'accepted', decided_by = ?, decided_at = ?, open_key = NULL \
@@ -440,6 +438,12 @@ impl Store {
         if r.rows_affected() != 1 {
             return Err(ChangeError::Conflict);
         }
+        let t = Transfer::find_by_statement(
+            self.stmt(&format!("{TRANSFER} WHERE t.id = ?"), [id.into()]),
+        )
+        .one(&txn)
+        .await?
+        .ok_or(ChangeError::Conflict)?;
         let ended = txn
             .execute_raw(self.stmt(
                 "UPDATE binding SET state = 'ended', reason = ?, ended_at = ?, open_key = NULL \

@@ -1,7 +1,7 @@
 //! Memberships: personal accounts acting for an organisation, with their roles.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, TransactionTrait};
 
 use crate::{ChangeError, Store};
 
@@ -155,4 +155,63 @@ impl Store {
             Err(ChangeError::Conflict)
         }
     }
+
+    /// Changes a membership's state or roles while keeping at least one active
+    /// administrator. The organisation's row is written first, so two administrators
+    /// demoting each other at once take turns and the second sees the first's change.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn change_membership_keeping_admin(
+        &self,
+        id: i64,
+        org: i64,
+        to: &str,
+        roles: i32,
+        admin_bit: i32,
+        now: DateTime<Utc>,
+    ) -> Result<(), KeepAdminError> {
+        let txn = self.db().begin().await.map_err(ChangeError::from)?;
+        txn.execute_raw(self.stmt(
+            "UPDATE organization SET version = version + 1 WHERE id = ?",
+            [org.into()],
+        ))
+        .await
+        .map_err(ChangeError::from)?;
+        let r = txn
+            .execute_raw(self.stmt(
+                "UPDATE membership SET state = ?, roles = ?, decided_at = ? \
+                 WHERE id = ? AND organization_id = ? AND state IN ('invited', 'active')",
+                [to.into(), roles.into(), now.into(), id.into(), org.into()],
+            ))
+            .await
+            .map_err(ChangeError::from)?;
+        if r.rows_affected() != 1 {
+            return Err(KeepAdminError::Change(ChangeError::Conflict));
+        }
+        let admins: i64 = txn
+            .query_one_raw(self.stmt(
+                "SELECT COUNT(*) AS n FROM membership WHERE organization_id = ? AND state = 'active' \
+                 AND (roles / ?) % 2 = 1",
+                [org.into(), admin_bit.into()],
+            ))
+            .await
+            .map_err(ChangeError::from)?
+            .map(|r| r.try_get("", "n"))
+            .transpose()
+            .map_err(ChangeError::from)?
+            .unwrap_or(0);
+        if admins < 1 {
+            // Dropping the transaction rolls the change back.
+            return Err(KeepAdminError::LastAdmin);
+        }
+        txn.commit().await.map_err(ChangeError::from)?;
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeepAdminError {
+    #[error("the organisation would have no administrator")]
+    LastAdmin,
+    #[error(transparent)]
+    Change(#[from] ChangeError),
 }

@@ -27,6 +27,7 @@ pub struct Organization {
     /// Joined for lists: the parent's name and the region's name.
     pub parent_name: Option<String>,
     pub region_name: Option<String>,
+    pub registrant_name: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -57,9 +58,10 @@ pub enum CreateOrgError {
 const SELECT: &str = "SELECT o.id, o.kind, o.level, o.name, o.region_code, o.parent_id, o.id_kind, \
      o.id_code, o.legal_rep, o.contact_name, o.contact_phone, o.address, o.status, \
      o.decision_reason, o.registered_by, o.created_at, o.decided_at, \
-     p.name AS parent_name, r.name AS region_name \
+     p.name AS parent_name, r.name AS region_name, ra.real_name AS registrant_name \
      FROM organization o LEFT JOIN organization p ON p.id = o.parent_id \
-     LEFT JOIN region r ON r.code = o.region_code";
+     LEFT JOIN region r ON r.code = o.region_code \
+     LEFT JOIN account ra ON ra.id = o.registered_by";
 
 #[derive(Debug, Clone, Default)]
 pub struct OrgFilter {

@@ -72,6 +72,7 @@ impl Chrome {
                 a.org.name.clone()
             }
         };
+        nav.push(item("/act", "切换身份"));
         let mut crumbs = vec![("/".to_owned(), "首页".to_owned())];
         if path != "/" {
             crumbs.push((path.to_owned(), title.to_owned()));

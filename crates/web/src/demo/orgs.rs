@@ -470,12 +470,13 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
             1970 + (i as i32 % 30),
             1 + (i as u32 % 12),
             1 + (i as u32 % 28),
-            100 + i as u32,
+            // The sequence's parity is the gender: vary it within each unit too.
+            100 + i as u32 + (i as u32 / 8),
         );
         let login = format!("demo{:02}", i + 1);
         let id = account(app, &login, &name, &doc, &hash, &answer).await?;
         let u = i % units.len();
-        save_profile(app, id, series[u], levels[i % levels.len()], "").await?;
+        save_profile(app, id, series[u], levels[(i + i / 8) % levels.len()], "").await?;
         let Some(unit) = ids.get(units[u]) else {
             continue;
         };

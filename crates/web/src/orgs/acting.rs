@@ -13,6 +13,7 @@ use store::ChangeError;
 use store::memberships::Membership;
 
 use crate::AppState;
+use crate::audit::ClientIp;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::forms::CsrfForm;
@@ -105,6 +106,7 @@ pub struct ChooseForm {
 
 pub async fn choose(
     State(app): State<AppState>,
+    ip: ClientIp,
     user: CurrentUser,
     CsrfForm(f): CsrfForm<ChooseForm>,
 ) -> AppResult<Response> {
@@ -122,14 +124,21 @@ pub async fn choose(
                 .flash("info", format!("您现在代表“{}”操作。", m.org_name));
             Ok(Redirect::to("/").into_response())
         }
-        _ => Err(AppError::NotFound),
+        _ => {
+            Err(crate::policy::deny(&app, &user, &ip, &format!("代表非本人所属的单位 {id}")).await)
+        }
     }
 }
 
-async fn own_invitation(app: &AppState, user: &CurrentUser, id: i64) -> AppResult<Membership> {
+async fn own_invitation(
+    app: &AppState,
+    user: &CurrentUser,
+    ip: &ClientIp,
+    id: i64,
+) -> AppResult<Membership> {
     match app.store.membership(id).await? {
         Some(m) if m.account_id == user.account.id => Ok(m),
-        _ => Err(AppError::NotFound),
+        _ => Err(crate::policy::deny(app, user, ip, &format!("处理他人的单位邀请 {id}")).await),
     }
 }
 
@@ -138,24 +147,32 @@ pub struct Empty {}
 
 pub async fn accept(
     State(app): State<AppState>,
+    ip: ClientIp,
     user: CurrentUser,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
-    decide(&app, &user, id, true).await
+    decide(&app, &ip, &user, id, true).await
 }
 
 pub async fn decline(
     State(app): State<AppState>,
+    ip: ClientIp,
     user: CurrentUser,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
-    decide(&app, &user, id, false).await
+    decide(&app, &ip, &user, id, false).await
 }
 
-async fn decide(app: &AppState, user: &CurrentUser, id: i64, accept: bool) -> AppResult<Response> {
-    let m = own_invitation(app, user, id).await?;
+async fn decide(
+    app: &AppState,
+    ip: &ClientIp,
+    user: &CurrentUser,
+    id: i64,
+    accept: bool,
+) -> AppResult<Response> {
+    let m = own_invitation(app, user, ip, id).await?;
     let state = MembershipState::from_code(&m.state).unwrap_or(MembershipState::Removed);
     let next = if accept {
         roles::accept(state)
@@ -198,7 +215,7 @@ async fn decide(app: &AppState, user: &CurrentUser, id: i64, accept: bool) -> Ap
         "success",
         if accept {
             format!(
-                "您已接受“{}”的邀请，可以在页面上方“切换身份”后代表该单位操作。",
+                "您已接受“{}”的邀请。点击下方该单位的“使用该单位账号”即可代表该单位操作；以后可随时在导航的“切换身份”中切换。",
                 m.org_name
             )
         } else {

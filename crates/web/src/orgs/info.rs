@@ -84,7 +84,14 @@ async fn page(user: &CurrentUser, f: Option<InfoForm>, errors: FieldErrors) -> A
     })
 }
 
-pub async fn show(user: CurrentUser) -> AppResult<Response> {
+pub async fn show(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+) -> AppResult<Response> {
+    if user.acting.is_none() {
+        return Err(policy::deny(&app, &user, &ip, "以本人身份查看单位信息").await);
+    }
     Ok(page(&user, None, FieldErrors::default())
         .await?
         .into_response())

@@ -11,7 +11,7 @@ use domain::roles::{self, MembershipState, Role, Roles};
 use serde::Deserialize;
 use store::ChangeError;
 use store::accounts::AccountFilter;
-use store::memberships::Membership;
+use store::memberships::{KeepAdminError, Membership};
 
 use crate::AppState;
 use crate::audit::ClientIp;
@@ -222,15 +222,10 @@ pub async fn set_roles(
         user.session.flash("error", e.to_string());
         return Ok(back());
     }
+    let admin_bit = Roles::default().with(Role::Admin).bits();
     match app
         .store
-        .change_membership(
-            id,
-            &["invited", "active"],
-            &m.state,
-            Some(new_roles.bits()),
-            app.now(),
-        )
+        .change_membership_keeping_admin(id, org, &m.state, new_roles.bits(), admin_bit, app.now())
         .await
     {
         Ok(()) => {
@@ -250,8 +245,11 @@ pub async fn set_roles(
                 format!("{} 的角色已改为：{}。", m.real_name, new_roles.labels()),
             );
         }
-        Err(ChangeError::Conflict) => user.session.flash("error", "该用户已被移除。"),
-        Err(ChangeError::Db(e)) => return Err(e.into()),
+        Err(KeepAdminError::LastAdmin) => user.session.flash("error", roles::LAST_ADMIN_MESSAGE),
+        Err(KeepAdminError::Change(ChangeError::Conflict)) => {
+            user.session.flash("error", "该用户已被移除。")
+        }
+        Err(KeepAdminError::Change(ChangeError::Db(e))) => return Err(e.into()),
     }
     Ok(back())
 }
@@ -278,13 +276,15 @@ pub async fn remove(
         user.session.flash("error", e.to_string());
         return Ok(back());
     }
+    let admin_bit = Roles::default().with(Role::Admin).bits();
     match app
         .store
-        .change_membership(
+        .change_membership_keeping_admin(
             id,
-            &["invited", "active"],
+            org,
             MembershipState::Removed.code(),
-            None,
+            m.roles,
+            admin_bit,
             app.now(),
         )
         .await
@@ -306,8 +306,11 @@ pub async fn remove(
                 format!("已移除 {}，其不能再代表本单位操作。", m.real_name),
             );
         }
-        Err(ChangeError::Conflict) => user.session.flash("error", "该用户已被移除。"),
-        Err(ChangeError::Db(e)) => return Err(e.into()),
+        Err(KeepAdminError::LastAdmin) => user.session.flash("error", roles::LAST_ADMIN_MESSAGE),
+        Err(KeepAdminError::Change(ChangeError::Conflict)) => {
+            user.session.flash("error", "该用户已被移除。")
+        }
+        Err(KeepAdminError::Change(ChangeError::Db(e))) => return Err(e.into()),
     }
     Ok(back())
 }

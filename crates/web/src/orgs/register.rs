@@ -122,6 +122,10 @@ async fn page(
 }
 
 pub async fn show(State(app): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    if user.acting.is_some() {
+        // Registration is a personal act: the registrant becomes the unit's administrator.
+        return Err(AppError::NotFound);
+    }
     let f = RegisterForm {
         form_key: forms::new_form_key(),
         kind: OrgKind::Unit.code().into(),

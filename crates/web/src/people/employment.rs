@@ -13,6 +13,7 @@ use store::organizations::Organization;
 use store::reference::{HOME_PROVINCE, Region};
 
 use crate::AppState;
+use crate::audit::ClientIp;
 use crate::auth::CurrentUser;
 use crate::clock::display_time;
 use crate::error::{AppError, AppResult};
@@ -111,7 +112,7 @@ pub async fn show(
             unit: b.unit_name.clone(),
             state,
             state_class,
-            at: display_time(b.requested_at),
+            at: display_time(b.decided_at.unwrap_or(b.requested_at)),
             note: b.reason.clone(),
         }
     });
@@ -144,7 +145,7 @@ pub async fn show(
                     unit: b.unit_name.clone(),
                     state,
                     state_class,
-                    at: display_time(b.requested_at),
+                    at: display_time(b.ended_at.or(b.decided_at).unwrap_or(b.requested_at)),
                     note: b.reason.clone(),
                 }
             })
@@ -256,6 +257,9 @@ pub async fn cancel(
     user: CurrentUser,
     CsrfForm(_f): CsrfForm<BindForm>,
 ) -> AppResult<Response> {
+    if user.acting.is_some() {
+        return Err(AppError::NotFound);
+    }
     let me = user.account.id;
     let Some(b) = app.store.open_binding(me).await? else {
         return Ok(back());
@@ -361,6 +365,7 @@ pub async fn transfer(
 
 pub async fn withdraw(
     State(app): State<AppState>,
+    ip: ClientIp,
     user: CurrentUser,
     Path(id): Path<i64>,
     CsrfForm(_f): CsrfForm<BindForm>,
@@ -368,7 +373,11 @@ pub async fn withdraw(
     let me = user.account.id;
     let t = match app.store.transfer(id).await? {
         Some(t) if t.account_id == me => t,
-        _ => return Err(AppError::NotFound),
+        _ => {
+            return Err(
+                crate::policy::deny(&app, &user, &ip, &format!("撤回他人的调动申请 {id}")).await,
+            );
+        }
     };
     let state = TransferState::from_code(&t.state).unwrap_or(TransferState::Withdrawn);
     if let Err(e) = binding::withdraw_transfer(state) {

@@ -60,6 +60,7 @@ pub struct StaffPage {
     rows: Vec<Row>,
     pager: Pager,
     can_manage: bool,
+    any_waiting: bool,
     series: Vec<Named>,
     levels: Vec<Named>,
     sort_links: Vec<(&'static str, String, bool)>,
@@ -159,6 +160,7 @@ pub async fn list(
     Ok(StaffPage {
         c: Chrome::for_user(title, "/org/staff", &user),
         can_manage: permits(acting.kind, acting.roles, Action::ManageStaff),
+        any_waiting: page.items.iter().any(|r| r.state == "requested"),
         rows: page
             .items
             .into_iter()
@@ -263,14 +265,26 @@ async fn decide(
     let acting = policy::acting_for(app, user, ip, Action::ManageStaff).await?;
     let unit = acting.org.id;
     let reason = f.get("reason").trim().to_owned();
-    let (mut done, mut skipped) = (0, 0);
-    for id in f.all("binding").filter_map(|v| v.parse::<i64>().ok()) {
-        let Some(b) = app.store.binding(id).await? else {
-            continue;
-        };
-        if b.unit_id != unit {
-            return Err(policy::deny(app, user, ip, &format!("处理其他单位的绑定申请 {id}")).await);
+    let ids: Vec<i64> = f
+        .all("binding")
+        .filter_map(|v| v.parse::<i64>().ok())
+        .collect();
+    // Every chosen request must be the unit's own before any of them changes.
+    let mut chosen = Vec::with_capacity(ids.len());
+    for id in ids {
+        match app.store.binding(id).await? {
+            Some(b) if b.unit_id == unit => chosen.push(b),
+            Some(_) => {
+                return Err(
+                    policy::deny(app, user, ip, &format!("处理其他单位的绑定申请 {id}")).await,
+                );
+            }
+            None => {}
         }
+    }
+    let (mut done, mut skipped) = (0, 0);
+    for b in chosen {
+        let id = b.id;
         let state = BindingState::from_code(&b.state).unwrap_or(BindingState::Ended);
         let next = if confirm {
             binding::confirm(state)

@@ -5,5 +5,7 @@ mod support;
 
 mod accounts;
 mod admin;
+mod authz;
+mod orgs;
 mod recovery;
 mod security;

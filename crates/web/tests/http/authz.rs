@@ -1,0 +1,1012 @@
+//! The authorization matrix of the organisation and person pages: one table of every
+//! route of `orgs/mod.rs` and `people/mod.rs`, each with an object owned by
+//! 广州市第一中学 (or 广州市教育局, or a person), the contexts that must be refused, and
+//! one that may. A refusal is a 404 like a missing page, leaves the object as it was,
+//! and is written to the audit log. A route without a row fails `every_route_has_a_row`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::on_both_engines;
+use crate::orgs::{PASSWORD, account_id, acting, credit_code, new_person, org_named, signed_in};
+#[allow(unused_imports)]
+use crate::support::*;
+use domain::roles::{Role, Roles};
+use store::audit::AuditFilter;
+
+/// Who asks, and whom for. "A" is 广州市第一中学, a unit under 广州市教育局 under
+/// 广州市人社局.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Who {
+    /// zhangwei, a person with no membership, as themselves.
+    Person,
+    /// A's administrator (yizhong), signed in but acting as themselves.
+    YzAdminAsSelf,
+    /// A's administrator acting for A.
+    YzAdmin,
+    /// A member of A with the reviewer role only.
+    YzReviewer,
+    /// A member of A with the clerk role only.
+    YzClerk,
+    /// The administrator of 广州市天河中学, a sibling unit under the same department.
+    ThzxAdmin,
+    /// lina, clerk of 广州市天河区人民医院 (another unit under another department).
+    ThyyClerk,
+    /// The administrator of 广州市教育局, the department above A.
+    GzjyAdmin,
+    /// The same, signed in but acting as themselves.
+    GzjyAsSelf,
+    /// A member of 广州市教育局 with the clerk role only.
+    GzjyClerk,
+    /// The administrator of 广州市卫生健康委员会, a department outside A's subtree.
+    GzwsAdmin,
+    /// The administrator of 广州市人社局, above 广州市教育局.
+    GzhrAdmin,
+    /// The administrator of 深圳市人社局, outside.
+    SzhrAdmin,
+    /// The person the object belongs to (or who registered it), as themselves.
+    Subject,
+}
+
+use Who::*;
+
+/// What a row acts on, created fresh for each row.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Obj {
+    /// A list or a form: nothing of anyone's in the path.
+    None,
+    /// A unit's registration waiting for 广州市教育局 (id: the organisation).
+    Registration,
+    /// A person's binding request to A (id: the binding).
+    RequestedBinding,
+    /// A person's confirmed binding to A (id: the binding).
+    ConfirmedBinding,
+    /// A person confirmed at A (id: the account).
+    StaffPerson,
+    /// An active clerk membership of A (id: the membership).
+    MemberOfA,
+    /// A's invitation to a person (id: the membership).
+    Invitation,
+    /// A transfer from 广州市天河中学 to A (id: the transfer).
+    TransferToA,
+    /// A itself, the organisation acted for (id: the organisation).
+    OrgA,
+    /// A person who is nobody's member yet (id: the account).
+    InviteTarget,
+    /// The account a unit would open (id: none; the login is [`NEW_STAFF_LOGIN`]).
+    NewStaff,
+}
+
+/// Whether the refusal is written to the audit log.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Audit {
+    /// As `policy::deny` does.
+    Written,
+    /// The route is the person's own (a form of their own data) and refuses only the
+    /// wrong acting context, which is no access to anyone else's object.
+    NotNeeded,
+}
+
+struct Row {
+    method: &'static str,
+    /// As in the route table; the `{…}` segment takes the object's id.
+    path: &'static str,
+    object: Obj,
+    /// The form; a value "{id}" takes the object's id.
+    fields: &'static [(&'static str, &'static str)],
+    refused: &'static [Who],
+    /// One context that may do it, tried last (it may change the object).
+    allowed: Who,
+    audit: Audit,
+}
+
+const NEW_STAFF_LOGIN: &str = "authz_added";
+
+const MANAGE_STAFF_REFUSED: &[Who] = &[
+    Person,
+    YzAdminAsSelf,
+    YzReviewer,
+    ThzxAdmin,
+    ThyyClerk,
+    GzjyAdmin,
+    GzwsAdmin,
+    GzhrAdmin,
+    SzhrAdmin,
+    Subject,
+];
+
+const REVIEW_REFUSED: &[Who] = &[
+    Person, GzjyAsSelf, GzjyClerk, YzAdmin, ThzxAdmin, GzwsAdmin, GzhrAdmin, SzhrAdmin, Subject,
+];
+
+const MEMBER_REFUSED: &[Who] = &[
+    Person,
+    YzAdminAsSelf,
+    YzClerk,
+    YzReviewer,
+    ThzxAdmin,
+    ThyyClerk,
+    GzjyAdmin,
+    GzwsAdmin,
+    GzhrAdmin,
+    Subject,
+];
+
+const TRANSFER_REFUSED: &[Who] = &[
+    Person,
+    YzAdminAsSelf,
+    YzReviewer,
+    ThzxAdmin,
+    ThyyClerk,
+    GzjyAdmin,
+    GzwsAdmin,
+    Subject,
+];
+
+/// Every route that reads or changes something, or that needs an organisation to act for.
+const ROUTES: &[Row] = &[
+    // Registration and its review.
+    Row {
+        method: "POST",
+        path: "/organizations/register",
+        object: Obj::None,
+        fields: &[("kind", "unit"), ("name", "广州市某某学校")],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "GET",
+        path: "/org/registrations",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, GzjyAsSelf, GzjyClerk, YzAdmin],
+        allowed: GzjyAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/registrations/{id}/approve",
+        object: Obj::Registration,
+        fields: &[],
+        refused: REVIEW_REFUSED,
+        allowed: GzjyAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/registrations/{id}/reject",
+        object: Obj::Registration,
+        fields: &[("reason", "单位名称与证照不符")],
+        refused: REVIEW_REFUSED,
+        allowed: GzjyAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/units",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, GzjyAsSelf, YzAdmin, YzReviewer],
+        allowed: GzjyClerk,
+        audit: Audit::Written,
+    },
+    // Invitations, as the person invited.
+    Row {
+        method: "POST",
+        path: "/me/organizations/{id}/accept",
+        object: Obj::Invitation,
+        fields: &[],
+        refused: &[Person, YzAdmin, YzAdminAsSelf],
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/me/organizations/{id}/decline",
+        object: Obj::Invitation,
+        fields: &[],
+        refused: &[Person, YzAdmin, YzAdminAsSelf],
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    // Members of the organisation.
+    Row {
+        method: "GET",
+        path: "/org/members",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, YzAdminAsSelf, YzClerk, YzReviewer, GzjyClerk],
+        allowed: YzAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/members/invite",
+        object: Obj::InviteTarget,
+        fields: &[("account_id", "{id}"), ("roles", "admin")],
+        refused: &[
+            Person,
+            YzAdminAsSelf,
+            YzClerk,
+            YzReviewer,
+            ThyyClerk,
+            GzjyClerk,
+            Subject,
+        ],
+        allowed: YzAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/members/{id}/roles",
+        object: Obj::MemberOfA,
+        fields: &[("roles", "admin")],
+        refused: MEMBER_REFUSED,
+        allowed: YzAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/members/{id}/remove",
+        object: Obj::MemberOfA,
+        fields: &[],
+        refused: MEMBER_REFUSED,
+        allowed: YzAdmin,
+        audit: Audit::Written,
+    },
+    // The organisation's information.
+    Row {
+        method: "GET",
+        path: "/org/info",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, YzAdminAsSelf],
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/info",
+        object: Obj::OrgA,
+        fields: &[
+            ("legal_rep", "赵大明"),
+            ("contact_name", "钱小红"),
+            ("contact_phone", "020-88886666"),
+            ("address", "广州市越秀区越华路1号"),
+        ],
+        refused: &[Person, YzAdminAsSelf, YzClerk, YzReviewer],
+        allowed: YzAdmin,
+        audit: Audit::Written,
+    },
+    // The person's own pages: not while acting for an organisation.
+    Row {
+        method: "GET",
+        path: "/me/profile",
+        object: Obj::None,
+        fields: &[],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "POST",
+        path: "/me/profile",
+        object: Obj::None,
+        fields: &[("major", "教育学")],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "GET",
+        path: "/me/employment",
+        object: Obj::None,
+        fields: &[],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "POST",
+        path: "/me/employment/bind",
+        object: Obj::None,
+        fields: &[("unit_id", "0")],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "POST",
+        path: "/me/transfer",
+        object: Obj::None,
+        fields: &[("unit_id", "0"), ("reason", "工作调动")],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "POST",
+        path: "/me/transfer/{id}/withdraw",
+        object: Obj::TransferToA,
+        fields: &[],
+        refused: &[Person, YzAdmin, YzAdminAsSelf, ThzxAdmin],
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    // Staff.
+    Row {
+        method: "GET",
+        path: "/org/staff",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, YzAdminAsSelf, GzjyAsSelf],
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/staff.xlsx",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, YzAdminAsSelf, GzjyAsSelf],
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/staff/confirm",
+        object: Obj::RequestedBinding,
+        fields: &[("binding", "{id}")],
+        refused: MANAGE_STAFF_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/staff/refuse",
+        object: Obj::RequestedBinding,
+        fields: &[("binding", "{id}"), ("reason", "不是本单位人员")],
+        refused: MANAGE_STAFF_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/staff/{binding}/unbind",
+        object: Obj::ConfirmedBinding,
+        fields: &[("reason", "已离职")],
+        refused: MANAGE_STAFF_REFUSED,
+        allowed: YzAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/staff/new",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, YzAdminAsSelf, YzReviewer, GzjyAdmin],
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/staff/new",
+        object: Obj::NewStaff,
+        fields: &[
+            ("login_name", NEW_STAFF_LOGIN),
+            ("real_name", "孙志远"),
+            ("doc_number", "440106199003141236"),
+            ("mobile", "13912345678"),
+            ("email", "sun@example.com"),
+        ],
+        refused: &[Person, YzAdminAsSelf, YzReviewer, GzjyAdmin, GzwsAdmin],
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/people/{account}",
+        object: Obj::StaffPerson,
+        fields: &[],
+        refused: &[
+            Person,
+            YzAdminAsSelf,
+            ThzxAdmin,
+            ThyyClerk,
+            GzwsAdmin,
+            SzhrAdmin,
+            Subject,
+        ],
+        allowed: GzjyAdmin,
+        audit: Audit::Written,
+    },
+    // Transfers into the unit.
+    Row {
+        method: "GET",
+        path: "/org/transfers",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, YzAdminAsSelf, YzReviewer, GzjyAdmin],
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/transfers/{id}/accept",
+        object: Obj::TransferToA,
+        fields: &[],
+        refused: TRANSFER_REFUSED,
+        allowed: YzAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/transfers/{id}/refuse",
+        object: Obj::TransferToA,
+        fields: &[("opinion", "编制已满")],
+        refused: TRANSFER_REFUSED,
+        allowed: YzAdmin,
+        audit: Audit::Written,
+    },
+];
+
+/// Routes with nothing to refuse to anyone signed in, and why.
+const OPEN: &[(&str, &str, &str)] = &[
+    (
+        "GET",
+        "/organizations/register",
+        "the person's own registrations and an empty form",
+    ),
+    (
+        "GET",
+        "/organizations/supervisors/{city}",
+        "public reference data: the supervisors of a city",
+    ),
+    (
+        "GET",
+        "/act",
+        "the person's own memberships (a foreign one: choosing_an_organisation_not_ones_own_is_refused)",
+    ),
+    (
+        "POST",
+        "/act",
+        "chooses among the person's own memberships (choosing_an_organisation_not_ones_own_is_refused)",
+    ),
+    ("GET", "/me/organizations", "the person's own memberships"),
+    (
+        "POST",
+        "/me/employment/cancel",
+        "withdraws the person's own open binding request; no id in the form",
+    ),
+];
+
+const ORGS_ROUTES: &str = include_str!("../../src/orgs/mod.rs");
+const PEOPLE_ROUTES: &str = include_str!("../../src/people/mod.rs");
+
+/// The (method, path) pairs of a routes file: every `.route("…", get(…).post(…))`.
+fn routes_of(src: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for part in src.split(".route(").skip(1) {
+        let rest = part
+            .trim_start()
+            .strip_prefix('"')
+            .unwrap_or_else(|| panic!("a route path literal: {part}"));
+        let end = rest.find('"').expect("closing quote");
+        let path = &rest[..end];
+        // The handlers up to the closing parenthesis of this `.route(`.
+        let mut depth = 1;
+        let mut handlers = String::new();
+        for ch in rest[end + 1..].chars() {
+            match ch {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 {
+                break;
+            }
+            handlers.push(ch);
+        }
+        let mut any = false;
+        for m in ["get", "post", "put", "patch", "delete"] {
+            let called = handlers.match_indices(&format!("{m}(")).any(|(i, _)| {
+                i == 0 || !handlers[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+            });
+            if called {
+                out.push((m.to_ascii_uppercase(), path.to_owned()));
+                any = true;
+            }
+        }
+        assert!(any, "no method found for {path}: {handlers}");
+    }
+    out
+}
+
+#[test]
+fn every_route_has_a_row() {
+    let routes: BTreeSet<(String, String)> = routes_of(ORGS_ROUTES)
+        .into_iter()
+        .chain(routes_of(PEOPLE_ROUTES))
+        .collect();
+    assert!(routes.len() > 20, "the route files were read: {routes:?}");
+    let mut covered = BTreeSet::new();
+    for r in ROUTES {
+        assert!(
+            covered.insert((r.method.to_owned(), r.path.to_owned())),
+            "two rows for {} {}",
+            r.method,
+            r.path
+        );
+    }
+    for (m, p, _) in OPEN {
+        assert!(
+            covered.insert(((*m).to_owned(), (*p).to_owned())),
+            "{m} {p} is both in the table and open"
+        );
+    }
+    let missing: Vec<_> = routes.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in authz::ROUTES (or a reason in authz::OPEN): {missing:?}"
+    );
+    let stale: Vec<_> = covered.difference(&routes).collect();
+    assert!(
+        stale.is_empty(),
+        "rows for routes that do not exist: {stale:?}"
+    );
+    for r in ROUTES {
+        let id_in_path = r.path.contains('{');
+        let id_in_form = r.fields.iter().any(|(_, v)| *v == "{id}");
+        assert!(
+            !(id_in_path && id_in_form),
+            "{} {}: one id per row",
+            r.method,
+            r.path
+        );
+        assert_eq!(
+            id_in_path || id_in_form,
+            !matches!(r.object, Obj::None | Obj::OrgA | Obj::NewStaff),
+            "{} {}: the row's object is named by the id in its path or form",
+            r.method,
+            r.path
+        );
+        // Every page of an organisation refuses someone acting as themselves.
+        if r.path.starts_with("/org/") {
+            assert!(
+                r.refused
+                    .iter()
+                    .any(|w| matches!(w, Person | YzAdminAsSelf | GzjyAsSelf)),
+                "{} {} must be refused to a person acting as themselves",
+                r.method,
+                r.path
+            );
+        }
+        assert!(
+            !r.refused.contains(&r.allowed),
+            "{} {}: {:?} both refused and allowed",
+            r.method,
+            r.path,
+            r.allowed
+        );
+    }
+}
+
+/// The demo organisations, the extra members, and a browser for each context.
+struct World {
+    yz: i64,
+    thzx: i64,
+    gzjy: i64,
+    clients: HashMap<Who, Client>,
+    accounts: HashMap<Who, i64>,
+    seq: u32,
+}
+
+impl World {
+    async fn new(app: &TestApp) -> World {
+        with_demo(app).await;
+        let store = &app.state.store;
+        let now = app.state.now();
+        let id = |name: &'static str| async move { org_named(app, name).await.id };
+        let yz = id("广州市第一中学").await;
+        let thzx = id("广州市天河中学").await;
+        let thyy = id("广州市天河区人民医院").await;
+        let gzjy = id("广州市教育局").await;
+        let gzws = id("广州市卫生健康委员会").await;
+        let gzhr = id("广州市人力资源和社会保障局").await;
+        let szhr = id("深圳市人力资源和社会保障局").await;
+        let only = |r: Role| Roles::default().with(r).bits();
+        for (login, name, seq, org, role) in [
+            ("yz_reviewer", "马文涛", 1, yz, Role::Reviewer),
+            ("yz_clerk", "高雅琴", 2, yz, Role::Clerk),
+            ("jy_clerk", "田志刚", 3, gzjy, Role::Clerk),
+        ] {
+            let p = new_person(app, login, name, seq).await;
+            assert!(
+                store
+                    .invite_member(org, p, only(role), None, "active", now)
+                    .await
+                    .unwrap()
+            );
+        }
+        // lina accepts the demo invitation of 天河区人民医院 as its clerk.
+        let lina = account_id(app, "lina").await;
+        let m = store.membership_of(thyy, lina).await.unwrap().unwrap();
+        store
+            .change_membership(m.id, &["invited"], "active", None, now)
+            .await
+            .unwrap();
+
+        let mut clients = HashMap::new();
+        let mut accounts = HashMap::new();
+        for (who, login, org) in [
+            (Person, "zhangwei", None),
+            (YzAdminAsSelf, "yizhong", None),
+            (YzAdmin, "yizhong", Some(yz)),
+            (YzReviewer, "yz_reviewer", Some(yz)),
+            (YzClerk, "yz_clerk", Some(yz)),
+            (ThzxAdmin, "thzx", Some(thzx)),
+            (ThyyClerk, "lina", Some(thyy)),
+            (GzjyAdmin, "gzjy", Some(gzjy)),
+            (GzjyAsSelf, "gzjy", None),
+            (GzjyClerk, "jy_clerk", Some(gzjy)),
+            (GzwsAdmin, "gzws", Some(gzws)),
+            (GzhrAdmin, "gzhr", Some(gzhr)),
+            (SzhrAdmin, "szhr", Some(szhr)),
+        ] {
+            let c = match org {
+                Some(org) => acting(app, login, org).await,
+                None => signed_in(app, login).await,
+            };
+            clients.insert(who, c);
+            accounts.insert(who, account_id(app, login).await);
+        }
+        World {
+            yz,
+            thzx,
+            gzjy,
+            clients,
+            accounts,
+            seq: 100,
+        }
+    }
+}
+
+struct Obtained {
+    id: i64,
+    /// The login of the person the object belongs to, if a person's.
+    subject: Option<String>,
+}
+
+async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
+    let store = &app.state.store;
+    let now = app.state.now();
+    w.seq += 1;
+    let n = w.seq;
+    let login = format!("subject{n}");
+    let person = || new_person(app, &login, "冯子墨", n);
+    let subject = Some(login.clone());
+    let clerk = Roles::default().with(Role::Clerk).bits();
+    match obj {
+        Obj::None => Obtained {
+            id: 0,
+            subject: None,
+        },
+        Obj::NewStaff => Obtained {
+            id: 0,
+            subject: None,
+        },
+        Obj::OrgA => Obtained {
+            id: w.yz,
+            subject: None,
+        },
+        Obj::Registration => {
+            let p = person().await;
+            let id = store
+                .create_organization(
+                    store::organizations::NewOrganization {
+                        kind: "unit".into(),
+                        level: None,
+                        name: format!("广州市天河区测试学校{n}"),
+                        region_code: "440106".into(),
+                        parent_id: Some(w.gzjy),
+                        id_kind: Some("credit_code".into()),
+                        id_code: Some(credit_code(n)),
+                        legal_rep: "冯子墨".into(),
+                        contact_name: "冯子墨".into(),
+                        contact_phone: "020-38880000".into(),
+                        address: "广州市天河区天河路1号".into(),
+                        status: "applied".into(),
+                        registered_by: Some(p),
+                    },
+                    now,
+                )
+                .await
+                .expect("registration");
+            Obtained { id, subject }
+        }
+        Obj::RequestedBinding | Obj::ConfirmedBinding => {
+            let p = person().await;
+            let state = if obj == Obj::RequestedBinding {
+                "requested"
+            } else {
+                "confirmed"
+            };
+            let id = store
+                .request_binding(p, w.yz, state, now)
+                .await
+                .unwrap()
+                .unwrap();
+            Obtained { id, subject }
+        }
+        Obj::StaffPerson => {
+            let p = person().await;
+            store
+                .request_binding(p, w.yz, "confirmed", now)
+                .await
+                .unwrap()
+                .unwrap();
+            Obtained { id: p, subject }
+        }
+        Obj::MemberOfA | Obj::Invitation => {
+            let p = person().await;
+            let state = if obj == Obj::MemberOfA {
+                "active"
+            } else {
+                "invited"
+            };
+            store
+                .invite_member(w.yz, p, clerk, None, state, now)
+                .await
+                .unwrap();
+            let id = store.membership_of(w.yz, p).await.unwrap().unwrap().id;
+            Obtained { id, subject }
+        }
+        Obj::TransferToA => {
+            let p = person().await;
+            store
+                .request_binding(p, w.thzx, "confirmed", now)
+                .await
+                .unwrap()
+                .unwrap();
+            let id = store
+                .request_transfer(p, w.thzx, w.yz, "工作调动", now)
+                .await
+                .unwrap()
+                .unwrap();
+            Obtained { id, subject }
+        }
+        Obj::InviteTarget => {
+            let p = person().await;
+            Obtained { id: p, subject }
+        }
+    }
+}
+
+/// Everything the database holds about the object that an action could change.
+async fn snapshot(app: &TestApp, obj: Obj, id: i64) -> String {
+    let s = &app.state.store;
+    match obj {
+        Obj::None => String::new(),
+        Obj::Registration => format!(
+            "{:?} {:?} {:?}",
+            s.organization(id).await.unwrap(),
+            s.members_of(id).await.unwrap(),
+            s.trail("organization", id).await.unwrap()
+        ),
+        Obj::RequestedBinding | Obj::ConfirmedBinding => format!(
+            "{:?} {:?}",
+            s.binding(id).await.unwrap(),
+            s.trail("binding", id).await.unwrap()
+        ),
+        Obj::StaffPerson => format!("{:?}", s.bindings_of(id).await.unwrap()),
+        Obj::MemberOfA | Obj::Invitation => format!(
+            "{:?} {:?}",
+            s.membership(id).await.unwrap(),
+            s.trail("membership", id).await.unwrap()
+        ),
+        Obj::TransferToA => {
+            let t = s.transfer(id).await.unwrap().expect("transfer");
+            format!(
+                "{t:?} {:?} {:?}",
+                s.bindings_of(t.account_id).await.unwrap(),
+                s.trail("transfer", id).await.unwrap()
+            )
+        }
+        Obj::OrgA => format!(
+            "{:?} {:?}",
+            s.organization(id).await.unwrap(),
+            s.trail("organization", id).await.unwrap()
+        ),
+        Obj::InviteTarget => format!("{:?}", s.memberships_of_account(id).await.unwrap()),
+        Obj::NewStaff => format!(
+            "{:?}",
+            s.account_by_identifier(NEW_STAFF_LOGIN)
+                .await
+                .unwrap()
+                .map(|a| a.id)
+        ),
+    }
+}
+
+async fn denials(app: &TestApp, account: i64) -> u64 {
+    app.state
+        .store
+        .audit_entries(&AuditFilter {
+            event: Some("access_denied".into()),
+            account_id: Some(account),
+            per_page: 1,
+            ..Default::default()
+        })
+        .await
+        .expect("audit")
+        .total
+}
+
+/// The path with the object's id in its `{…}` segment.
+fn path_for(template: &str, id: i64) -> String {
+    match (template.find('{'), template.find('}')) {
+        (Some(a), Some(b)) => format!("{}{id}{}", &template[..a], &template[b + 1..]),
+        _ => template.to_owned(),
+    }
+}
+
+async fn send(c: &mut Client, row: &Row, id: i64) -> Response {
+    let path = path_for(row.path, id);
+    if row.method == "GET" {
+        return c.get(&path).await;
+    }
+    let id_s = id.to_string();
+    let fields: Vec<(&str, &str)> = row
+        .fields
+        .iter()
+        .map(|(k, v)| (*k, if *v == "{id}" { id_s.as_str() } else { *v }))
+        .collect();
+    // A current CSRF token, as a page of the site would hold it.
+    c.get("/act").await;
+    c.post(&path, &fields).await
+}
+
+/// A client for `who`, and the account that asks.
+async fn client_for<'w>(
+    app: &TestApp,
+    w: &'w mut World,
+    who: Who,
+    subject: &Option<String>,
+    subject_client: &'w mut Option<Client>,
+) -> (&'w mut Client, i64) {
+    if who == Subject {
+        let login = subject
+            .as_deref()
+            .expect("the row's object belongs to a person");
+        if subject_client.is_none() {
+            *subject_client = Some(signed_in(app, login).await);
+        }
+        let id = account_id(app, login).await;
+        (subject_client.as_mut().expect("signed in"), id)
+    } else {
+        let id = w.accounts[&who];
+        (w.clients.get_mut(&who).expect("a client per context"), id)
+    }
+}
+
+/// Drives one row: every refused context, then the allowed one.
+async fn drive(app: &TestApp, w: &mut World, row: &Row) {
+    let what = format!("{} {}", row.method, row.path);
+    let obj = obtain(app, w, row.object).await;
+    let before = snapshot(app, row.object, obj.id).await;
+    let mut subject_client = None;
+    for &who in row.refused {
+        let (c, account) = client_for(app, w, who, &obj.subject, &mut subject_client).await;
+        let denied = denials(app, account).await;
+        let r = send(c, row, obj.id).await;
+        assert_eq!(
+            r.status, 404,
+            "{what} as {who:?} must look like a missing page"
+        );
+        r.assert_contains("页面不存在");
+        assert_eq!(
+            snapshot(app, row.object, obj.id).await,
+            before,
+            "{what} as {who:?} changed the object"
+        );
+        let after = denials(app, account).await;
+        match row.audit {
+            Audit::Written => assert_eq!(
+                after,
+                denied + 1,
+                "{what} as {who:?}: one access_denied entry"
+            ),
+            Audit::NotNeeded => {}
+        }
+    }
+    // An id that names nothing is missing for the one who may, too.
+    if row.path.contains('{') {
+        let (c, _) = client_for(app, w, row.allowed, &obj.subject, &mut subject_client).await;
+        let r = send(c, row, 987_654_321).await;
+        assert_eq!(r.status, 404, "{what} with an unknown id");
+    }
+    let (c, _) = client_for(app, w, row.allowed, &obj.subject, &mut subject_client).await;
+    let r = send(c, row, obj.id).await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{what} as {:?} is allowed, got {}",
+        row.allowed,
+        r.status
+    );
+    if row.method == "POST" && row.object != Obj::None {
+        assert_ne!(
+            snapshot(app, row.object, obj.id).await,
+            before,
+            "{what} as {:?} changes the object (so the refusals above were of a working action)",
+            row.allowed
+        );
+    }
+}
+
+on_both_engines!(every_route_refuses_whoever_does_not_own_the_object, |app| {
+    let mut w = World::new(&app).await;
+    for row in ROUTES {
+        drive(&app, &mut w, row).await;
+    }
+});
+
+on_both_engines!(choosing_an_organisation_not_ones_own_is_refused, |app| {
+    with_demo(&app).await;
+    let store = &app.state.store;
+    let yz = org_named(&app, "广州市第一中学").await;
+    let thzx = org_named(&app, "广州市天河中学").await;
+    let thyy = org_named(&app, "广州市天河区人民医院").await;
+    let hz3 = org_named(&app, "广州市海珠区第三中学").await;
+
+    // A person with no membership.
+    let mut person = signed_in(&app, "zhangwei").await;
+    let r = person.post("/act", &[("org", &yz.id.to_string())]).await;
+    assert_eq!(r.status, 404);
+    person
+        .get("/")
+        .await
+        .assert_contains("title=\"切换身份\">本人 ▾</a>");
+    assert_eq!(person.get("/org/staff").await.status, 404);
+
+    // Acting for one unit, choosing another.
+    let mut other = acting(&app, "thzx", thzx.id).await;
+    let r = other.post("/act", &[("org", &yz.id.to_string())]).await;
+    assert_eq!(r.status, 404);
+    other
+        .get("/")
+        .await
+        .assert_contains("title=\"切换身份\">广州市天河中学 ▾</a>");
+
+    // An invitation not accepted yet.
+    let mut lina = signed_in(&app, "lina").await;
+    let r = lina.post("/act", &[("org", &thyy.id.to_string())]).await;
+    assert_eq!(r.status, 404);
+    lina.get("/").await.assert_contains("本人 ▾</a>");
+
+    // The applicant of a registration not approved.
+    let mut applicant = signed_in(&app, "haizhu3").await;
+    let r = applicant
+        .post("/act", &[("org", &hz3.id.to_string())])
+        .await;
+    assert_eq!(r.status, 404);
+
+    // A membership removed meanwhile drops the session back to the person.
+    let mut admin = acting(&app, "yizhong", yz.id).await;
+    assert_eq!(admin.get("/org/staff").await.status, 200);
+    let me = account_id(&app, "yizhong").await;
+    let m = store.membership_of(yz.id, me).await.unwrap().unwrap();
+    store
+        .change_membership(m.id, &["active"], "removed", None, app.state.now())
+        .await
+        .unwrap();
+    assert_eq!(admin.get("/org/staff").await.status, 404);
+    admin
+        .get("/")
+        .await
+        .assert_contains("title=\"切换身份\">本人 ▾</a>");
+    let mut again = Client::new(&app);
+    again
+        .sign_in("yizhong", PASSWORD)
+        .await
+        .assert_redirect("/");
+});
