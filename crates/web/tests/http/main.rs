@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod admin;
 mod authz;
+mod exports;
 mod orgs;
 mod recovery;
 mod security;

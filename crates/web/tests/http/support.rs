@@ -345,6 +345,26 @@ impl Client {
         self.cookies.get(name)
     }
 
+    /// The raw body of a download.
+    pub async fn get_bytes(&mut self, path: &str) -> Vec<u8> {
+        let req = Request::get(path)
+            .header(header::HOST, "jxjy.test")
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .expect("request");
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router answers");
+        assert_eq!(res.status(), StatusCode::OK, "download {path}");
+        axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024)
+            .await
+            .expect("body")
+            .to_vec()
+    }
+
     pub async fn get(&mut self, path: &str) -> Response {
         let req = Request::get(path)
             .header(header::HOST, "jxjy.test")
