@@ -29,6 +29,10 @@ pub fn routes() -> Router<AppState> {
             get(staff::new_person).post(staff::add_person),
         )
         .route("/org/people/{account}", get(staff::person))
+        .route(
+            "/org/people/{account}/profile",
+            get(profile::staff_show).post(profile::staff_submit),
+        )
         .route("/org/transfers", get(transfers::list))
         .route("/org/transfers/{id}/accept", post(transfers::accept))
         .route("/org/transfers/{id}/refuse", post(transfers::refuse))

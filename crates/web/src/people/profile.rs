@@ -3,18 +3,22 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::policy::Action;
 use domain::profile::{self, Discipline};
 use serde::Deserialize;
+use store::accounts::Account;
 use store::profiles::Profile;
 use store::reference::{HOME_PROVINCE, Named, Region};
 
 use crate::AppState;
+use crate::audit::ClientIp;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::forms::{CsrfForm, FieldErrors};
 use crate::layout::Chrome;
+use crate::policy;
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -45,6 +49,8 @@ pub const DEGREES: &[&str] = &["博士", "硕士", "学士", "无"];
 #[template(path = "people/profile.html")]
 pub struct ProfilePage {
     c: Chrome,
+    action: String,
+    own: bool,
     f: ProfileForm,
     errors: FieldErrors,
     identity: Vec<(&'static str, String)>,
@@ -97,20 +103,30 @@ fn form_of(p: &Profile) -> ProfileForm {
     }
 }
 
+/// Whose profile a page edits: the person's own, or a staff member's by their unit.
+struct Target<'a> {
+    account: &'a Account,
+    title: &'static str,
+    action: String,
+}
+
 async fn page(
     app: &AppState,
     user: &CurrentUser,
+    target: &Target<'_>,
     f: ProfileForm,
     errors: FieldErrors,
 ) -> AppResult<ProfilePage> {
-    let a = &user.account;
+    let a = target.account;
     let city = if f.city.is_empty() {
         "440100".to_owned()
     } else {
         f.city.clone()
     };
     Ok(ProfilePage {
-        c: Chrome::for_user("个人资料", "/me/profile", user),
+        c: Chrome::for_user(target.title, &target.action, user),
+        action: target.action.clone(),
+        own: target.account.id == user.account.id,
         identity: vec![
             ("姓名", a.real_name.clone()),
             ("证件号码", domain::identity::mask(&a.doc_number)),
@@ -143,14 +159,21 @@ pub async fn show(State(app): State<AppState>, user: CurrentUser) -> AppResult<R
     if user.acting.is_some() {
         return Err(AppError::NotFound);
     }
+    let target = Target {
+        account: &user.account,
+        title: "个人资料",
+        action: "/me/profile".into(),
+    };
     let p = app
         .store
         .profile(user.account.id)
         .await?
         .unwrap_or_default();
-    Ok(page(&app, &user, form_of(&p), FieldErrors::default())
-        .await?
-        .into_response())
+    Ok(
+        page(&app, &user, &target, form_of(&p), FieldErrors::default())
+            .await?
+            .into_response(),
+    )
 }
 
 pub async fn submit(
@@ -161,6 +184,98 @@ pub async fn submit(
     if user.acting.is_some() {
         return Err(AppError::NotFound);
     }
+    let target = Target {
+        account: &user.account,
+        title: "个人资料",
+        action: "/me/profile".into(),
+    };
+    match validate(&app, &user.account, &f).await? {
+        Err(errors) => Ok(page(&app, &user, &target, f, errors).await?.into_response()),
+        Ok(p) => {
+            app.store.save_profile(&p, app.now()).await?;
+            user.session.flash("success", "个人资料已保存。");
+            Ok(Redirect::to("/me/profile").into_response())
+        }
+    }
+}
+
+/// A member of the staff of the unit acted for, whose profile the unit may maintain
+/// (人员信息维护): confirmed in this very unit, not merely somewhere below it.
+async fn own_staff(
+    app: &AppState,
+    user: &CurrentUser,
+    ip: &ClientIp,
+    account: i64,
+) -> AppResult<Account> {
+    let acting = policy::acting_for(app, user, ip, Action::ManageStaff).await?;
+    let binding = app.store.open_binding(account).await?;
+    match (binding, app.store.account(account).await?) {
+        (Some(b), Some(a)) if b.unit_id == acting.org.id && b.state == "confirmed" => Ok(a),
+        _ => Err(policy::deny(app, user, ip, &format!("维护其他单位人员的资料 {account}")).await),
+    }
+}
+
+pub async fn staff_show(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(account): Path<i64>,
+) -> AppResult<Response> {
+    let a = own_staff(&app, &user, &ip, account).await?;
+    let target = Target {
+        account: &a,
+        title: "维护人员资料",
+        action: format!("/org/people/{account}/profile"),
+    };
+    let p = app.store.profile(account).await?.unwrap_or_default();
+    Ok(
+        page(&app, &user, &target, form_of(&p), FieldErrors::default())
+            .await?
+            .into_response(),
+    )
+}
+
+pub async fn staff_submit(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(account): Path<i64>,
+    CsrfForm(f): CsrfForm<ProfileForm>,
+) -> AppResult<Response> {
+    let a = own_staff(&app, &user, &ip, account).await?;
+    let target = Target {
+        account: &a,
+        title: "维护人员资料",
+        action: format!("/org/people/{account}/profile"),
+    };
+    match validate(&app, &a, &f).await? {
+        Err(errors) => Ok(page(&app, &user, &target, f, errors).await?.into_response()),
+        Ok(p) => {
+            app.store.save_profile(&p, app.now()).await?;
+            app.store
+                .add_trail(
+                    "profile",
+                    account,
+                    "edit",
+                    Some(user.account.id),
+                    user.acting_id(),
+                    "单位维护人员资料",
+                    app.now(),
+                )
+                .await?;
+            user.session
+                .flash("success", format!("{} 的资料已保存。", a.real_name));
+            Ok(Redirect::to(&format!("/org/people/{account}")).into_response())
+        }
+    }
+}
+
+/// Checks every field; the profile to store, or the messages for the fields.
+async fn validate(
+    app: &AppState,
+    target: &Account,
+    f: &ProfileForm,
+) -> AppResult<Result<Profile, FieldErrors>> {
     let today = app.today();
     let mut e = FieldErrors::default();
     let text = |e: &mut FieldErrors, field: &'static str, v: &str, max: usize, label: &str| {
@@ -199,7 +314,7 @@ pub async fn submit(
         )
         .flatten();
     for (field, msg) in profile::check_profile_dates(
-        user.account.birth_date,
+        target.birth_date,
         graduation_date,
         work_start,
         qualification_date,
@@ -240,10 +355,10 @@ pub async fn submit(
         e.add("district", "请选择所在地区");
     }
     if !e.is_empty() {
-        return Ok(page(&app, &user, f, e).await?.into_response());
+        return Ok(Err(e));
     }
     let p = Profile {
-        account_id: user.account.id,
+        account_id: target.id,
         ethnicity,
         native_place,
         education_code: f.education_code.clone(),
@@ -262,7 +377,5 @@ pub async fn submit(
         address,
         region_code: region,
     };
-    app.store.save_profile(&p, app.now()).await?;
-    user.session.flash("success", "个人资料已保存。");
-    Ok(Redirect::to("/me/profile").into_response())
+    Ok(Ok(p))
 }

@@ -444,6 +444,7 @@ pub struct PersonPage {
     facts: Vec<(&'static str, String)>,
     history: Vec<History>,
     unbind_id: Option<i64>,
+    edit_href: Option<String>,
 }
 
 /// A person's page, for an organisation whose subtree holds their current unit.
@@ -518,6 +519,7 @@ pub async fn person(
         facts,
         history,
         unbind_id: can_unbind.then_some(open.id),
+        edit_href: can_unbind.then(|| format!("/org/people/{account}/profile")),
     }
     .into_response())
 }

@@ -405,6 +405,48 @@ const ROUTES: &[Row] = &[
     },
     Row {
         method: "GET",
+        path: "/org/people/{account}/profile",
+        object: Obj::StaffPerson,
+        fields: &[],
+        refused: &[
+            Person,
+            YzAdminAsSelf,
+            YzReviewer,
+            ThzxAdmin,
+            ThyyClerk,
+            GzjyAdmin,
+            GzwsAdmin,
+            SzhrAdmin,
+            Subject,
+        ],
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/people/{account}/profile",
+        object: Obj::StaffPerson,
+        fields: &[
+            ("ethnicity", "回族"),
+            ("specialty", "数学教学"),
+            ("city", "440100"),
+        ],
+        refused: &[
+            Person,
+            YzAdminAsSelf,
+            YzReviewer,
+            ThzxAdmin,
+            ThyyClerk,
+            GzjyAdmin,
+            GzwsAdmin,
+            SzhrAdmin,
+            Subject,
+        ],
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
         path: "/org/people/{account}",
         object: Obj::StaffPerson,
         fields: &[],
@@ -798,7 +840,11 @@ async fn snapshot(app: &TestApp, obj: Obj, id: i64) -> String {
             s.binding(id).await.unwrap(),
             s.trail("binding", id).await.unwrap()
         ),
-        Obj::StaffPerson => format!("{:?}", s.bindings_of(id).await.unwrap()),
+        Obj::StaffPerson => format!(
+            "{:?} {:?}",
+            s.bindings_of(id).await.unwrap(),
+            s.profile(id).await.unwrap()
+        ),
         Obj::MemberOfA | Obj::Invitation => format!(
             "{:?} {:?}",
             s.membership(id).await.unwrap(),
