@@ -268,6 +268,34 @@ pub fn decide_registration(
     Ok(OrgStatus::Rejected)
 }
 
+/// A refusal (of a registration or of a change of supervisor) must say why: the
+/// applicant needs the reason to correct and ask again.
+pub fn rejection_reason(reason: &str) -> Result<(), TransitionError> {
+    check_reason(reason, Some("请填写不通过的原因"), "不通过的原因")
+}
+
+/// A unit's request to change its supervising department (变更主管部门), which the new
+/// supervisor approves. The kinds and levels must fit the tree like a registration's.
+pub fn may_request_move(
+    current_parent: Option<i64>,
+    new_parent: i64,
+    pending: bool,
+    fits: bool,
+    reason: &str,
+) -> Result<(), TransitionError> {
+    if pending {
+        return Err(TransitionError::new("已有一个变更主管部门的申请正在审核"));
+    }
+    if current_parent == Some(new_parent) {
+        return Err(TransitionError::new("所选单位已经是本单位的主管部门"));
+    }
+    if !fits {
+        return Err(TransitionError::new("所选单位不能作为本单位的主管部门"));
+    }
+    check_reason(reason, Some("请填写变更原因"), "变更原因")?;
+    Ok(())
+}
+
 pub const ORG_NAME_MIN: usize = 2;
 pub const ORG_NAME_MAX: usize = 100;
 pub const ADDRESS_MIN: usize = 2;
@@ -901,5 +929,34 @@ mod tests {
             if let Ok(v) = validate_org_name(&s) { prop_assert_eq!(validate_org_name(&v), Ok(v.clone())); }
             if let Ok(v) = validate_address(&s) { prop_assert_eq!(validate_address(&v), Ok(v.clone())); }
         }
+    }
+
+    #[test]
+    fn a_move_needs_a_new_fitting_supervisor_and_a_reason() {
+        assert!(may_request_move(Some(1), 2, false, true, "机构调整").is_ok());
+        assert_eq!(
+            may_request_move(Some(1), 1, false, true, "机构调整")
+                .unwrap_err()
+                .0,
+            "所选单位已经是本单位的主管部门"
+        );
+        assert_eq!(
+            may_request_move(Some(1), 2, true, true, "机构调整")
+                .unwrap_err()
+                .0,
+            "已有一个变更主管部门的申请正在审核"
+        );
+        assert_eq!(
+            may_request_move(Some(1), 2, false, false, "机构调整")
+                .unwrap_err()
+                .0,
+            "所选单位不能作为本单位的主管部门"
+        );
+        assert_eq!(
+            may_request_move(Some(1), 2, false, true, " ")
+                .unwrap_err()
+                .0,
+            "请填写变更原因"
+        );
     }
 }

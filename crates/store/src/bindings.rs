@@ -316,7 +316,7 @@ impl Store {
     }
 
     /// Counts for the to-do list of an organisation: binding requests and transfers
-    /// waiting for it, units waiting for its approval.
+    /// waiting for it, and registrations and changes of supervisor waiting for its approval.
     pub async fn org_todo_counts(&self, org: i64) -> Result<(u64, u64, u64), DbErr> {
         let one = |sql: &str| self.stmt(sql, [org.into()]);
         let count = |row: Option<sea_orm::QueryResult>| -> Result<u64, DbErr> {
@@ -339,7 +339,11 @@ impl Store {
         )?;
         let units = count(
             self.db()
-                .query_one_raw(one("SELECT COUNT(*) AS n FROM organization WHERE parent_id = ? AND status = 'applied'"))
+                .query_one_raw(self.stmt(
+                    "SELECT COUNT(*) AS n FROM organization \
+                     WHERE (parent_id = ? AND status = 'applied') OR pending_parent_id = ?",
+                    [org.into(), org.into()],
+                ))
                 .await?,
         )?;
         Ok((bindings, transfers, units))

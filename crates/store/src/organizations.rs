@@ -28,6 +28,9 @@ pub struct Organization {
     pub parent_name: Option<String>,
     pub region_name: Option<String>,
     pub registrant_name: Option<String>,
+    /// A requested change of supervisor, waiting for the new supervisor.
+    pub pending_parent_id: Option<i64>,
+    pub pending_reason: String,
 }
 
 #[derive(Debug, Clone)]
@@ -58,7 +61,8 @@ pub enum CreateOrgError {
 const SELECT: &str = "SELECT o.id, o.kind, o.level, o.name, o.region_code, o.parent_id, o.id_kind, \
      o.id_code, o.legal_rep, o.contact_name, o.contact_phone, o.address, o.status, \
      o.decision_reason, o.registered_by, o.created_at, o.decided_at, \
-     p.name AS parent_name, r.name AS region_name, ra.real_name AS registrant_name \
+     p.name AS parent_name, r.name AS region_name, ra.real_name AS registrant_name, \
+     o.pending_parent_id, o.pending_reason \
      FROM organization o LEFT JOIN organization p ON p.id = o.parent_id \
      LEFT JOIN region r ON r.code = o.region_code \
      LEFT JOIN account ra ON ra.id = o.registered_by";
@@ -326,6 +330,89 @@ impl Store {
             ))
             .await
             .map(|_| ())
+    }
+}
+
+impl Store {
+    /// Asks to move the organisation under `new_parent`, unless a move is pending.
+    pub async fn request_move(
+        &self,
+        id: i64,
+        new_parent: i64,
+        reason: &str,
+    ) -> Result<(), ChangeError> {
+        let r = self
+            .db()
+            .execute_raw(self.stmt(
+                "UPDATE organization SET pending_parent_id = ?, pending_reason = ?, version = version + 1 \
+                 WHERE id = ? AND pending_parent_id IS NULL",
+                [new_parent.into(), reason.into(), id.into()],
+            ))
+            .await?;
+        if r.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(ChangeError::Conflict)
+        }
+    }
+
+    /// Organisations asking to move under `parent`.
+    pub async fn moves_pending_for(&self, parent: i64) -> Result<Vec<Organization>, DbErr> {
+        Organization::find_by_statement(self.stmt(
+            &format!("{SELECT} WHERE o.pending_parent_id = ? ORDER BY o.name"),
+            [parent.into()],
+        ))
+        .all(self.db())
+        .await
+    }
+
+    pub async fn reject_move(&self, id: i64, new_parent: i64) -> Result<(), ChangeError> {
+        let r = self
+            .db()
+            .execute_raw(self.stmt(
+                "UPDATE organization SET pending_parent_id = NULL, pending_reason = '', version = version + 1 \
+                 WHERE id = ? AND pending_parent_id = ?",
+                [id.into(), new_parent.into()],
+            ))
+            .await?;
+        if r.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(ChangeError::Conflict)
+        }
+    }
+
+    /// Moves the organisation and everything below it under `new_parent`: the closure
+    /// rows that tied the subtree to its old ancestors go, the new ones come, in one
+    /// transaction that starts by claiming the pending request.
+    pub async fn approve_move(&self, id: i64, new_parent: i64) -> Result<(), ChangeError> {
+        let txn = self.db().begin().await?;
+        let r = txn
+            .execute_raw(self.stmt(
+                "UPDATE organization SET parent_id = ?, pending_parent_id = NULL, pending_reason = '', \
+                 version = version + 1 WHERE id = ? AND pending_parent_id = ?",
+                [new_parent.into(), id.into(), new_parent.into()],
+            ))
+            .await?;
+        if r.rows_affected() != 1 {
+            return Err(ChangeError::Conflict);
+        }
+        txn.execute_raw(self.stmt(
+            "DELETE FROM org_closure WHERE descendant_id IN \
+             (SELECT descendant_id FROM org_closure WHERE ancestor_id = ?) \
+             AND ancestor_id NOT IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = ?)",
+            [id.into(), id.into()],
+        ))
+        .await?;
+        txn.execute_raw(self.stmt(
+            "INSERT INTO org_closure (ancestor_id, descendant_id, depth) \
+             SELECT up.ancestor_id, down.descendant_id, up.depth + down.depth + 1 \
+             FROM org_closure up, org_closure down WHERE up.descendant_id = ? AND down.ancestor_id = ?",
+            [new_parent.into(), id.into()],
+        ))
+        .await?;
+        txn.commit().await?;
+        Ok(())
     }
 }
 

@@ -35,9 +35,16 @@ pub struct InfoPage {
     can_edit: bool,
     f: InfoForm,
     errors: FieldErrors,
+    pending: Option<(String, String)>,
+    supervisors: Vec<(i64, String)>,
 }
 
-async fn page(user: &CurrentUser, f: Option<InfoForm>, errors: FieldErrors) -> AppResult<InfoPage> {
+async fn page(
+    app: &AppState,
+    user: &CurrentUser,
+    f: Option<InfoForm>,
+    errors: FieldErrors,
+) -> AppResult<InfoPage> {
     let Some(a) = &user.acting else {
         return Err(crate::error::AppError::NotFound);
     };
@@ -70,8 +77,28 @@ async fn page(user: &CurrentUser, f: Option<InfoForm>, errors: FieldErrors) -> A
         ),
         ("您的角色", a.roles.labels()),
     ];
+    let pending = match o.pending_parent_id {
+        Some(p) => app
+            .store
+            .organization(p)
+            .await?
+            .map(|p| (p.name, o.pending_reason.clone())),
+        None => None,
+    };
+    // The supervisors a unit of this city may choose, as at registration.
+    let city = format!("{}00", o.region_code.get(..4).unwrap_or("4401"));
+    let supervisors = app
+        .store
+        .supervisors_in_city(&city)
+        .await?
+        .into_iter()
+        .filter(|p| Some(p.id) != o.parent_id && p.id != o.id)
+        .map(|p| (p.id, p.name))
+        .collect();
     Ok(InfoPage {
         c: Chrome::for_user("单位信息", "/org/info", user),
+        pending,
+        supervisors,
         facts,
         can_edit: permits(a.kind, a.roles, Action::EditOrgInfo),
         f: f.unwrap_or_else(|| InfoForm {
@@ -92,7 +119,7 @@ pub async fn show(
     if user.acting.is_none() {
         return Err(policy::deny(&app, &user, &ip, "以本人身份查看单位信息").await);
     }
-    Ok(page(&user, None, FieldErrors::default())
+    Ok(page(&app, &user, None, FieldErrors::default())
         .await?
         .into_response())
 }
@@ -112,7 +139,7 @@ pub async fn update(
     let (Some(legal_rep), Some(contact_name), Some(contact_phone), Some(address)) =
         (legal_rep, contact_name, contact_phone, address)
     else {
-        return Ok(page(&user, Some(f), errors).await?.into_response());
+        return Ok(page(&app, &user, Some(f), errors).await?.into_response());
     };
     app.store
         .update_organization_contact(
@@ -136,4 +163,82 @@ pub async fn update(
         .await?;
     user.session.flash("success", "单位信息已保存。");
     Ok(Redirect::to("/org/info").into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MoveForm {
+    parent_id: String,
+    reason: String,
+}
+
+/// Asks the chosen supervisor to take the organisation under it (变更主管部门).
+pub async fn request_move(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    CsrfForm(f): CsrfForm<MoveForm>,
+) -> AppResult<Response> {
+    let acting = policy::acting_for(&app, &user, &ip, Action::EditOrgInfo).await?;
+    let o = &acting.org;
+    let target = match f.parent_id.parse::<i64>() {
+        Ok(id) => app
+            .store
+            .organization(id)
+            .await?
+            .filter(|p| p.status == "approved"),
+        Err(_) => None,
+    };
+    let back = Redirect::to("/org/info").into_response();
+    let Some(target) = target else {
+        user.session.flash("error", "请选择新的主管部门。");
+        return Ok(back);
+    };
+    let fits = org::parent_allowed(
+        acting.kind,
+        o.level.as_deref().and_then(OrgLevel::from_code),
+        OrgKind::from_code(&target.kind).unwrap_or(OrgKind::Unit),
+        target.level.as_deref().and_then(OrgLevel::from_code),
+    );
+    if let Err(e) = org::may_request_move(
+        o.parent_id,
+        target.id,
+        o.pending_parent_id.is_some(),
+        fits,
+        f.reason.trim(),
+    ) {
+        user.session.flash("error", e.to_string());
+        return Ok(back);
+    }
+    match app
+        .store
+        .request_move(o.id, target.id, f.reason.trim())
+        .await
+    {
+        Ok(()) => {
+            app.store
+                .add_trail(
+                    "organization",
+                    o.id,
+                    "move_request",
+                    Some(user.account.id),
+                    Some(o.id),
+                    &format!("申请变更主管部门为{}：{}", target.name, f.reason.trim()),
+                    app.now(),
+                )
+                .await?;
+            user.session.flash(
+                "success",
+                format!(
+                    "变更主管部门的申请已提交，等待“{}”审核。审核通过前，原主管部门不变。",
+                    target.name
+                ),
+            );
+        }
+        Err(store::ChangeError::Conflict) => user
+            .session
+            .flash("error", "已有一个变更主管部门的申请正在审核。"),
+        Err(store::ChangeError::Db(e)) => return Err(e.into()),
+    }
+    Ok(back)
 }

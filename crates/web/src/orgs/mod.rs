@@ -28,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/org/registrations/{id}/approve", post(review::approve))
         .route("/org/registrations/{id}/reject", post(review::reject))
         .route("/org/units", get(review::units))
+        .route("/org/moves/{id}/approve", post(review::approve_move))
+        .route("/org/moves/{id}/reject", post(review::reject_move))
         .route("/act", get(acting::show).post(acting::choose))
         .route("/me/organizations", get(acting::mine))
         .route("/me/organizations/{id}/accept", post(acting::accept))
@@ -37,4 +39,5 @@ pub fn routes() -> Router<AppState> {
         .route("/org/members/{id}/roles", post(members::set_roles))
         .route("/org/members/{id}/remove", post(members::remove))
         .route("/org/info", get(info::show).post(info::update))
+        .route("/org/info/supervisor", post(info::request_move))
 }

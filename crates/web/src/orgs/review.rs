@@ -59,12 +59,20 @@ fn row(o: Organization) -> Row {
     }
 }
 
+pub struct MoveRow {
+    id: i64,
+    name: String,
+    from: String,
+    reason: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "orgs/review.html")]
 pub struct ReviewPage {
     c: Chrome,
     rows: Vec<Row>,
     pager: Pager,
+    moves: Vec<MoveRow>,
 }
 
 #[derive(Deserialize, Default)]
@@ -93,10 +101,23 @@ pub async fn list(
         })
         .await?;
     let pager = Pager::new(&page, "/org/registrations", "");
+    let moves = app
+        .store
+        .moves_pending_for(acting.org.id)
+        .await?
+        .into_iter()
+        .map(|o| MoveRow {
+            id: o.id,
+            from: o.parent_name.unwrap_or_default(),
+            reason: o.pending_reason,
+            name: o.name,
+        })
+        .collect();
     Ok(ReviewPage {
         c: Chrome::for_user("单位审核", "/org/registrations", &user),
         rows: page.items.into_iter().map(row).collect(),
         pager,
+        moves,
     }
     .into_response())
 }
@@ -271,4 +292,92 @@ pub async fn units(
         pager,
     }
     .into_response())
+}
+
+/// An organisation asking to move under the one acted for.
+async fn move_request(
+    app: &AppState,
+    user: &CurrentUser,
+    ip: &ClientIp,
+    id: i64,
+) -> AppResult<(i64, Organization)> {
+    let acting = policy::acting_for(app, user, ip, Action::ReviewRegistrations).await?;
+    match app.store.organization(id).await? {
+        Some(o) if o.pending_parent_id == Some(acting.org.id) => Ok((acting.org.id, o)),
+        _ => Err(policy::deny(
+            app,
+            user,
+            ip,
+            &format!("审核不是向本单位提出的变更申请 {id}"),
+        )
+        .await),
+    }
+}
+
+pub async fn approve_move(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    CsrfForm(_f): CsrfForm<DecisionForm>,
+) -> AppResult<Response> {
+    let (me, o) = move_request(&app, &user, &ip, id).await?;
+    match app.store.approve_move(id, me).await {
+        Ok(()) => {
+            app.store
+                .add_trail(
+                    "organization",
+                    id,
+                    "move_approve",
+                    Some(user.account.id),
+                    Some(me),
+                    &format!("原主管部门：{}", o.parent_name.unwrap_or_default()),
+                    app.now(),
+                )
+                .await?;
+            user.session
+                .flash("success", format!("已同意“{}”变更到本单位之下。", o.name));
+        }
+        Err(ChangeError::Conflict) => user
+            .session
+            .flash("error", "该申请已经处理过了，无需重复操作。"),
+        Err(ChangeError::Db(e)) => return Err(e.into()),
+    }
+    Ok(Redirect::to("/org/registrations").into_response())
+}
+
+pub async fn reject_move(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<DecisionForm>,
+) -> AppResult<Response> {
+    let (me, o) = move_request(&app, &user, &ip, id).await?;
+    if let Err(e) = org::rejection_reason(f.reason.trim()) {
+        user.session.flash("error", format!("“{}”：{}", o.name, e));
+        return Ok(Redirect::to("/org/registrations").into_response());
+    }
+    match app.store.reject_move(id, me).await {
+        Ok(()) => {
+            app.store
+                .add_trail(
+                    "organization",
+                    id,
+                    "move_reject",
+                    Some(user.account.id),
+                    Some(me),
+                    f.reason.trim(),
+                    app.now(),
+                )
+                .await?;
+            user.session
+                .flash("success", format!("已退回“{}”的变更申请。", o.name));
+        }
+        Err(ChangeError::Conflict) => user
+            .session
+            .flash("error", "该申请已经处理过了，无需重复操作。"),
+        Err(ChangeError::Db(e)) => return Err(e.into()),
+    }
+    Ok(Redirect::to("/org/registrations").into_response())
 }

@@ -70,6 +70,8 @@ enum Obj {
     TransferToA,
     /// A itself, the organisation acted for (id: the organisation).
     OrgA,
+    /// A unit under 广州市卫生健康委员会 asking to move under 广州市教育局 (id: the unit).
+    MoveToGzjy,
     /// A person who is nobody's member yet (id: the account).
     InviteTarget,
     /// The account a unit would open (id: none; the login is [`NEW_STAFF_LOGIN`]).
@@ -118,6 +120,12 @@ const REVIEW_REFUSED: &[Who] = &[
     Person, GzjyAsSelf, GzjyClerk, YzAdmin, ThzxAdmin, GzwsAdmin, GzhrAdmin, SzhrAdmin, Subject,
 ];
 
+/// A move is decided by its new supervisor alone: not the old one (GzwsAdmin), not the
+/// bureau above both.
+const MOVE_REFUSED: &[Who] = &[
+    Person, GzjyAsSelf, GzjyClerk, YzAdmin, ThzxAdmin, GzwsAdmin, GzhrAdmin, SzhrAdmin,
+];
+
 const MEMBER_REFUSED: &[Who] = &[
     Person,
     YzAdminAsSelf,
@@ -161,6 +169,34 @@ const ROUTES: &[Row] = &[
         fields: &[],
         refused: &[Person, GzjyAsSelf, GzjyClerk, YzAdmin],
         allowed: GzjyAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/moves/{id}/approve",
+        object: Obj::MoveToGzjy,
+        fields: &[],
+        refused: MOVE_REFUSED,
+        allowed: GzjyAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/moves/{id}/reject",
+        object: Obj::MoveToGzjy,
+        fields: &[("reason", "不属于教育系统")],
+        refused: MOVE_REFUSED,
+        allowed: GzjyAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/info/supervisor",
+        object: Obj::OrgA,
+        fields: &[("parent_id", "{gzhr}"), ("reason", "机构调整")],
+        // Acts on the organisation acted for: others' administrators change their own.
+        refused: &[Person, YzAdminAsSelf, YzReviewer, YzClerk],
+        allowed: YzAdmin,
         audit: Audit::Written,
     },
     Row {
@@ -638,6 +674,8 @@ struct World {
     yz: i64,
     thzx: i64,
     gzjy: i64,
+    gzhr: i64,
+    gzws: i64,
     clients: HashMap<Who, Client>,
     accounts: HashMap<Who, i64>,
     seq: u32,
@@ -706,6 +744,8 @@ impl World {
             yz,
             thzx,
             gzjy,
+            gzhr,
+            gzws,
             clients,
             accounts,
             seq: 100,
@@ -741,6 +781,34 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
             id: w.yz,
             subject: None,
         },
+        Obj::MoveToGzjy => {
+            let id = store
+                .create_organization(
+                    store::organizations::NewOrganization {
+                        kind: "unit".into(),
+                        level: None,
+                        name: format!("广州市测试医院{n}"),
+                        region_code: "440106".into(),
+                        parent_id: Some(w.gzws),
+                        id_kind: Some("credit_code".into()),
+                        id_code: Some(credit_code(n)),
+                        legal_rep: "冯子墨".into(),
+                        contact_name: "冯子墨".into(),
+                        contact_phone: "020-38880000".into(),
+                        address: "广州市天河区天河路2号".into(),
+                        status: "approved".into(),
+                        registered_by: None,
+                    },
+                    now,
+                )
+                .await
+                .expect("unit");
+            store
+                .request_move(id, w.gzjy, "划归教育系统")
+                .await
+                .expect("move request");
+            Obtained { id, subject: None }
+        }
         Obj::Registration => {
             let p = person().await;
             let id = store
@@ -858,7 +926,7 @@ async fn snapshot(app: &TestApp, obj: Obj, id: i64) -> String {
                 s.trail("transfer", id).await.unwrap()
             )
         }
-        Obj::OrgA => format!(
+        Obj::OrgA | Obj::MoveToGzjy => format!(
             "{:?} {:?}",
             s.organization(id).await.unwrap(),
             s.trail("organization", id).await.unwrap()
@@ -896,16 +964,30 @@ fn path_for(template: &str, id: i64) -> String {
     }
 }
 
-async fn send(c: &mut Client, row: &Row, id: i64) -> Response {
+/// Organisations a form may name: "{gzhr}" in a row's fields takes that bureau's id.
+#[derive(Clone, Copy)]
+struct Places {
+    gzhr: i64,
+}
+
+async fn send(c: &mut Client, row: &Row, id: i64, places: Places) -> Response {
     let path = path_for(row.path, id);
     if row.method == "GET" {
         return c.get(&path).await;
     }
     let id_s = id.to_string();
+    let gzhr_s = places.gzhr.to_string();
     let fields: Vec<(&str, &str)> = row
         .fields
         .iter()
-        .map(|(k, v)| (*k, if *v == "{id}" { id_s.as_str() } else { *v }))
+        .map(|(k, v)| {
+            let v = match *v {
+                "{id}" => id_s.as_str(),
+                "{gzhr}" => gzhr_s.as_str(),
+                other => other,
+            };
+            (*k, v)
+        })
         .collect();
     // A current CSRF token, as a page of the site would hold it.
     c.get("/act").await;
@@ -939,12 +1021,13 @@ async fn client_for<'w>(
 async fn drive(app: &TestApp, w: &mut World, row: &Row) {
     let what = format!("{} {}", row.method, row.path);
     let obj = obtain(app, w, row.object).await;
+    let places = Places { gzhr: w.gzhr };
     let before = snapshot(app, row.object, obj.id).await;
     let mut subject_client = None;
     for &who in row.refused {
         let (c, account) = client_for(app, w, who, &obj.subject, &mut subject_client).await;
         let denied = denials(app, account).await;
-        let r = send(c, row, obj.id).await;
+        let r = send(c, row, obj.id, places).await;
         assert_eq!(
             r.status, 404,
             "{what} as {who:?} must look like a missing page"
@@ -968,11 +1051,11 @@ async fn drive(app: &TestApp, w: &mut World, row: &Row) {
     // An id that names nothing is missing for the one who may, too.
     if row.path.contains('{') {
         let (c, _) = client_for(app, w, row.allowed, &obj.subject, &mut subject_client).await;
-        let r = send(c, row, 987_654_321).await;
+        let r = send(c, row, 987_654_321, places).await;
         assert_eq!(r.status, 404, "{what} with an unknown id");
     }
     let (c, _) = client_for(app, w, row.allowed, &obj.subject, &mut subject_client).await;
-    let r = send(c, row, obj.id).await;
+    let r = send(c, row, obj.id, places).await;
     assert!(
         r.status.is_success() || r.status.is_redirection(),
         "{what} as {:?} is allowed, got {}",

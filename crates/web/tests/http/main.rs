@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod authz;
 mod exports;
+mod moves;
 mod orgs;
 mod recovery;
 mod security;
