@@ -33,6 +33,8 @@ pub struct RegisterForm {
     pub contact_name: String,
     pub contact_phone: String,
     pub parent_id: String,
+    /// For a department: 行业 / 市属 / 区县 (industry, city, district).
+    pub level: String,
 }
 
 pub struct MyRegistration {
@@ -164,11 +166,22 @@ pub async fn submit(
     }
     let mut errors = FieldErrors::default();
     let kind = match OrgKind::from_code(&f.kind) {
-        Some(k @ (OrgKind::Unit | OrgKind::Institution)) => Some(k),
+        Some(k @ (OrgKind::Unit | OrgKind::Institution | OrgKind::Department)) => Some(k),
         _ => {
             errors.add("kind", "请选择单位类型");
             None
         }
+    };
+    // A department names its level; the other kinds have none.
+    let level = match kind {
+        Some(OrgKind::Department) => match org::OrgLevel::from_code(&f.level) {
+            Some(l) if org::level_allowed(OrgKind::Department, Some(l)) => Some(l),
+            _ => {
+                errors.add("level", "请选择主管部门的类别");
+                None
+            }
+        },
+        _ => None,
     };
     let name = errors.check("name", org::validate_org_name(&f.name));
     let id_kind = IdentifierKind::from_code(&f.id_kind);
@@ -208,14 +221,21 @@ pub async fn submit(
             && kind.is_some_and(|k| {
                 org::parent_allowed(
                     k,
-                    None,
+                    level,
                     OrgKind::from_code(&p.kind).unwrap_or(OrgKind::Unit),
                     p.level.as_deref().and_then(org::OrgLevel::from_code),
                 )
             })
     });
     if parent.is_none() {
-        errors.add("parent_id", "请选择主管部门");
+        errors.add(
+            "parent_id",
+            if kind == Some(OrgKind::Department) {
+                "主管部门的上级应为所在地的人社局，请重新选择"
+            } else {
+                "请选择主管部门"
+            },
+        );
     }
     let (
         Some(kind),
@@ -244,7 +264,7 @@ pub async fn submit(
     };
     let new = NewOrganization {
         kind: kind.code().into(),
-        level: None,
+        level: level.map(|l| l.code().to_owned()),
         name: name.clone(),
         region_code: region.clone(),
         parent_id: Some(parent.id),

@@ -174,3 +174,86 @@ on_both_engines!(a_supervisor_refuses_a_move_with_a_reason, |app| {
         .await
         .assert_lacks("已申请变更主管部门");
 });
+
+on_both_engines!(a_department_registers_under_its_hr_bureau, |app| {
+    with_demo(&app).await;
+    let store = &app.state.store;
+    let gzhr = org_named(&app, "广州市人力资源和社会保障局").await;
+    let gzjy = org_named(&app, "广州市教育局").await;
+    let mut c = Client::new(&app);
+    c.sign_in("wangfang", "070958@Gd").await;
+    c.get("/account/password").await;
+    c.post(
+        "/account/password",
+        &[
+            ("current", "070958@Gd"),
+            ("new", "Wangfang2026"),
+            ("new2", "Wangfang2026"),
+        ],
+    )
+    .await;
+    let page = c.get("/organizations/register").await;
+    let key = page.input_value("form_key").expect("form key");
+    let code = crate::orgs::credit_code(9001);
+    let fields = |parent: String, level: &'static str, key: String| {
+        vec![
+            ("form_key".to_owned(), key),
+            ("kind".to_owned(), "department".to_owned()),
+            ("name".to_owned(), "广州市交通运输局".to_owned()),
+            ("id_kind".to_owned(), "credit_code".to_owned()),
+            ("id_code".to_owned(), code.clone()),
+            ("city".to_owned(), "440100".to_owned()),
+            ("district".to_owned(), "440104".to_owned()),
+            ("address".to_owned(), "广州市越秀区".to_owned()),
+            ("legal_rep".to_owned(), "王芳".to_owned()),
+            ("contact_name".to_owned(), "王芳".to_owned()),
+            ("contact_phone".to_owned(), "020-83330000".to_owned()),
+            ("parent_id".to_owned(), parent),
+            ("level".to_owned(), level.to_owned()),
+        ]
+    };
+    // A department cannot sit under another department, and needs its level.
+    let bad = fields(gzjy.id.to_string(), "city", key.clone());
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = c.post("/organizations/register", &bad).await;
+    r.assert_contains("上级应为所在地的人社局");
+    let key = r.input_value("form_key").expect("form key");
+    let no_level = fields(gzhr.id.to_string(), "", key.clone());
+    let no_level: Vec<(&str, &str)> = no_level
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    c.post("/organizations/register", &no_level)
+        .await
+        .assert_contains("请选择主管部门的类别");
+    let good = fields(gzhr.id.to_string(), "city", key);
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    c.post("/organizations/register", &good)
+        .await
+        .assert_redirect("/organizations/register");
+    let dept = store
+        .organization_by_identifier(&code)
+        .await
+        .unwrap()
+        .expect("registered");
+    assert_eq!(
+        (
+            dept.kind.as_str(),
+            dept.level.as_deref(),
+            dept.status.as_str()
+        ),
+        ("department", Some("city"), "applied")
+    );
+
+    let mut hr = acting(&app, "gzhr", gzhr.id).await;
+    hr.get("/org/registrations")
+        .await
+        .assert_contains("广州市交通运输局");
+    hr.post(&format!("/org/registrations/{}/approve", dept.id), &[])
+        .await
+        .assert_redirect("/org/registrations");
+    // The registrant now acts for the new department, which reviews units below it.
+    crate::orgs::choose(&mut c, dept.id).await;
+    c.get("/").await.assert_contains("广州市交通运输局");
+    c.get("/org/registrations").await.assert_eq_status(200);
+});

@@ -190,6 +190,10 @@ impl Response {
         assert_eq!(self.location.as_deref(), Some(to));
     }
 
+    pub fn assert_eq_status(&self, status: u16) {
+        assert_eq!(self.status.as_u16(), status, "{}", excerpt(&self.body));
+    }
+
     pub fn assert_contains(&self, text: &str) {
         assert!(
             self.body.contains(text),
