@@ -182,11 +182,7 @@ impl Store {
                 ],
             ))
             .await?;
-        if r.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(ChangeError::Conflict)
-        }
+        crate::one_row(&r)
     }
 
     /// The WHERE clause of a staff list and its values.
@@ -414,11 +410,7 @@ impl Store {
                 [to.into(), opinion.into(), by.into(), now.into(), id.into()],
             ))
             .await?;
-        if r.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(ChangeError::Conflict)
-        }
+        crate::one_row(&r)
     }
 
     /// Accepts a transfer: the old binding ends and a confirmed one to the receiving

@@ -155,6 +155,15 @@ pub enum ChangeError {
     Db(#[from] DbErr),
 }
 
+/// A conditional change that matched its one row, or the conflict of someone quicker.
+pub(crate) fn one_row(r: &sea_orm::ExecResult) -> Result<(), ChangeError> {
+    if r.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(ChangeError::Conflict)
+    }
+}
+
 pub(crate) fn is_unique_violation(e: &DbErr) -> bool {
     matches!(
         e.sql_err(),

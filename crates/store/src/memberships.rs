@@ -149,11 +149,7 @@ impl Store {
                 vals,
             ))
             .await?;
-        if r.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(ChangeError::Conflict)
-        }
+        crate::one_row(&r)
     }
 
     /// Changes a membership's state or roles while keeping at least one active

@@ -299,11 +299,7 @@ impl Store {
                 ],
             ))
             .await?;
-        if r.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(ChangeError::Conflict)
-        }
+        crate::one_row(&r)
     }
 
     /// Updates the contact details of an organisation (its name, identifier and place
@@ -349,11 +345,7 @@ impl Store {
                 [new_parent.into(), reason.into(), id.into()],
             ))
             .await?;
-        if r.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(ChangeError::Conflict)
-        }
+        crate::one_row(&r)
     }
 
     /// Organisations asking to move under `parent`.
@@ -375,11 +367,7 @@ impl Store {
                 [id.into(), new_parent.into()],
             ))
             .await?;
-        if r.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(ChangeError::Conflict)
-        }
+        crate::one_row(&r)
     }
 
     /// Moves the organisation and everything below it under `new_parent`: the closure
