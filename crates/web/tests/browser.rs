@@ -1518,3 +1518,304 @@ async fn organisation_journey() {
         })
         .await;
 }
+
+/// The id of the demo organisation with exactly this name.
+async fn org_id(store: &store::Store, name: &str) -> anyhow::Result<i64> {
+    let page = store
+        .organizations(&store::organizations::OrgFilter {
+            name: Some(name.to_owned()),
+            per_page: 50,
+            ..Default::default()
+        })
+        .await?;
+    page.items
+        .into_iter()
+        .find(|o| o.name == name)
+        .map(|o| o.id)
+        .with_context(|| format!("demo organisation {name}"))
+}
+
+/// Picks the option of a select whose text is `text`; returns its value.
+async fn choose_text(p: &Page, select_id: &str, text: &str) -> anyhow::Result<String> {
+    let option =
+        p.d.find(By::XPath(format!(
+            "//select[@id='{select_id}']/option[normalize-space()='{text}']"
+        )))
+        .await
+        .with_context(|| format!("no option {text} in #{select_id}"))?;
+    let value = option.value().await?.unwrap_or_default();
+    p.choose(&format!("#{select_id}"), &value).await?;
+    Ok(value)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn supervisor_change_and_department_registration() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start(true).await;
+    let store = app.state.store.clone();
+    const PW: &str = jxjy_web::demo::orgs::PASSWORD;
+    const RJ: &str = "广州天河软件科技有限公司";
+    const THHR: &str = "广州市天河区人力资源和社会保障局";
+    const GZJY: &str = "广州市教育局";
+    const GZHR: &str = "广州市人力资源和社会保障局";
+    const REASON: &str = "公司转型为教育信息化企业，业务归口教育局";
+    const DEPT: &str = "广州市交通运输局";
+    browser
+        .run(
+            &app,
+            "supervisor_change_and_department_registration",
+            |p| async move {
+                let mut notes = Vec::new();
+                let rj = org_id(&store, RJ).await?;
+                let gzjy = org_id(&store, GZJY).await?;
+                // Someone on the software company's staff, not yet visible to the bureau.
+                let rj_staff = store
+                    .staff(&store::bindings::StaffFilter {
+                        within: rj,
+                        state: Some("confirmed".into()),
+                        per_page: 50,
+                        ..Default::default()
+                    })
+                    .await?
+                    .items;
+                let person = rj_staff
+                    .first()
+                    .context("the software company has confirmed staff")?
+                    .real_name
+                    .clone();
+                let seen_by_bureau = store
+                    .staff(&store::bindings::StaffFilter {
+                        within: gzjy,
+                        name: Some(person.clone()),
+                        per_page: 50,
+                        ..Default::default()
+                    })
+                    .await?
+                    .items;
+                assert!(
+                    seen_by_bureau.iter().all(|r| r.unit_id != rj),
+                    "the bureau does not see {RJ} before: {seen_by_bureau:#?}"
+                );
+                let (_, _, units_before) = store.org_todo_counts(gzjy).await?;
+
+                // 1. The software company asks to move under the education bureau.
+                p.goto("/login").await?;
+                shoot_noting(&p, "01-login", false, &mut notes).await?;
+                p.sign_in("ruanjian", PW).await?;
+                assert_eq!(p.path().await?, "/act", "{}", p.body_text().await?);
+                shoot_noting(&p, "02-ruanjian-act", false, &mut notes).await?;
+                p.act_for(RJ).await?;
+                shoot_noting(&p, "03-ruanjian-home", false, &mut notes).await?;
+
+                p.click_to_next_page(By::LinkText("单位信息")).await?;
+                assert_eq!(p.path().await?, "/org/info");
+                assert_eq!(p.text("main h1").await?, "单位信息");
+                let facts = p.text("main .facts").await?;
+                assert!(
+                    facts.contains(RJ) && facts.contains(THHR),
+                    "the unit and its supervisor: {facts}"
+                );
+                let main = p.text("main").await?;
+                assert!(main.contains("变更主管部门"), "{main}");
+                assert!(main.contains("变更须经新的主管部门审核同意"), "{main}");
+                shoot_noting(&p, "04-info", true, &mut notes).await?;
+
+                choose_text(&p, "parent_id", GZJY).await?;
+                p.fill("#move_reason", REASON).await?;
+                shoot_noting(&p, "05-info-move-filled", true, &mut notes).await?;
+                let question = p
+                    .click_confirmed(By::XPath(
+                        "//form[@action='/org/info/supervisor']//button[@type='submit']",
+                    ))
+                    .await?;
+                assert_eq!(question, "确定申请变更主管部门吗？");
+                assert_eq!(p.path().await?, "/org/info", "{}", p.body_text().await?);
+                let flash = p.flash().await?;
+                assert!(
+                    flash.contains(&format!("等待“{GZJY}”审核")),
+                    "flash after the request: {flash}"
+                );
+                let notice = p.text("main p.notice").await?;
+                assert!(
+                    notice.contains(&format!("已申请变更主管部门为“{GZJY}”"))
+                        && notice.contains(REASON),
+                    "{notice}"
+                );
+                assert!(
+                    p.d.find_all(By::Css("form[action='/org/info/supervisor']"))
+                        .await?
+                        .is_empty(),
+                    "no second request while one waits"
+                );
+                assert!(
+                    p.text("main .facts").await?.contains(THHR),
+                    "the supervisor stays until the bureau agrees"
+                );
+                shoot_noting(&p, "06-info-move-requested", true, &mut notes).await?;
+                p.sign_out().await?;
+
+                // 2. The education bureau agrees; the company's staff become its staff.
+                p.sign_in("gzjy", PW).await?;
+                assert_eq!(p.path().await?, "/act", "{}", p.body_text().await?);
+                p.act_for(GZJY).await?;
+                let waiting = p.todo_count("待审核的单位注册").await?;
+                assert_eq!(
+                    waiting,
+                    Some(units_before + 1),
+                    "the move request counts as a registration to review"
+                );
+                shoot_noting(&p, "07-gzjy-home", false, &mut notes).await?;
+
+                p.click_to_next_page(By::PartialLinkText("待审核的单位注册"))
+                    .await?;
+                assert_eq!(p.path().await?, "/org/registrations");
+                assert_eq!(p.text("main h1").await?, "单位审核");
+                let main = p.text("main").await?;
+                assert!(main.contains("变更主管部门申请"), "{main}");
+                let card = format!(
+                    "//section[contains(@class,'card')][h2[starts-with(normalize-space(),'{RJ}')]]"
+                );
+                let request = p.d.find(By::XPath(card.clone())).await?.text().await?;
+                assert!(
+                    request.contains(THHR) && request.contains(REASON),
+                    "the former supervisor and the reason: {request}"
+                );
+                shoot_noting(&p, "08-registrations-move", true, &mut notes).await?;
+
+                let question = p
+                    .click_confirmed(By::XPath(format!(
+                        "{card}//button[normalize-space()='同意']"
+                    )))
+                    .await?;
+                assert!(
+                    question.contains(RJ) && question.contains("确定同意吗"),
+                    "{question}"
+                );
+                assert_eq!(p.path().await?, "/org/registrations");
+                let flash = p.flash().await?;
+                assert!(flash.contains("已同意"), "{flash}");
+                assert_eq!(flash, format!("已同意“{RJ}”变更到本单位之下。"));
+                assert!(
+                    p.d.find_all(By::XPath(card)).await?.is_empty(),
+                    "the agreed request leaves the list"
+                );
+                shoot_noting(&p, "09-registrations-move-agreed", false, &mut notes).await?;
+
+                p.click_to_next_page(By::LinkText("人员查询")).await?;
+                assert_eq!(p.path().await?, "/org/staff");
+                p.fill("#name", &person).await?;
+                p.click_to_next_page(By::Css("form.filters button[type=submit]"))
+                    .await?;
+                let staff = p.rows().await?;
+                assert!(
+                    staff.iter().any(|r| r.contains(&person) && r.contains(RJ)),
+                    "{person} of {RJ} on the bureau's staff list: {staff:#?}"
+                );
+                shoot_noting(&p, "10-gzjy-staff", true, &mut notes).await?;
+
+                p.click_to_next_page(By::LinkText("下属单位")).await?;
+                assert_eq!(p.path().await?, "/org/units");
+                let units = p.rows().await?;
+                assert!(
+                    units.iter().any(|r| r.contains(RJ)),
+                    "{RJ} among the bureau's units: {units:#?}"
+                );
+                shoot_noting(&p, "11-gzjy-units", true, &mut notes).await?;
+                p.sign_out().await?;
+
+                // 3. zhangwei registers a department under the city HR bureau.
+                p.sign_in("zhangwei", PW).await?;
+                assert_eq!(p.path().await?, "/", "{}", p.body_text().await?);
+                p.click_to_next_page(By::LinkText("单位注册")).await?;
+                assert_eq!(p.path().await?, "/organizations/register");
+                assert_eq!(p.text("main h1").await?, "单位注册");
+                shoot_noting(&p, "12-register-org", true, &mut notes).await?;
+
+                let body = "76543210";
+                let org_check = domain::org_code::organization_code_check_char(body)
+                    .context("organisation code check")?;
+                let first17 = format!("12440104{body}{org_check}");
+                let check = domain::org_code::credit_code_check_char(&first17)
+                    .context("credit code check")?;
+                let code = format!("{first17}{check}");
+
+                p.choose("#kind", "department").await?;
+                p.fill("#name", DEPT).await?;
+                p.choose("#id_kind", "credit_code").await?;
+                p.fill("#id_code", &code).await?;
+                p.choose("#city", "440100").await?;
+                p.wait_js(
+                    "the districts of 广州市",
+                    "document.querySelector('#district option[value=\"440104\"]')",
+                )
+                .await?;
+                p.choose("#district", "440104").await?;
+                p.choose("#level", "city").await?;
+                p.wait_js(
+                    "the supervisors of 广州市",
+                    &format!(
+                        "Array.from(document.querySelectorAll('#parent_id option'))\
+                         .some(function (o) {{ return o.textContent.trim() === '{GZHR}'; }})"
+                    ),
+                )
+                .await?;
+                choose_text(&p, "parent_id", GZHR).await?;
+                p.fill("#address", "广州市越秀区中山一路100号").await?;
+                p.fill("#legal_rep", "陈交通").await?;
+                p.fill("#contact_name", "张伟").await?;
+                p.fill("#contact_phone", "020-83330000").await?;
+                shoot_noting(&p, "13-register-org-filled", true, &mut notes).await?;
+                p.submit().await?;
+
+                assert_eq!(
+                    p.path().await?,
+                    "/organizations/register",
+                    "{}",
+                    p.body_text().await?
+                );
+                assert!(
+                    p.d.find_all(By::Css(".error-summary")).await?.is_empty(),
+                    "no errors: {}",
+                    p.body_text().await?
+                );
+                let flash = p.flash().await?;
+                assert!(
+                    flash.contains(DEPT) && flash.contains(&format!("等待“{GZHR}”审核")),
+                    "{flash}"
+                );
+                let mine = p.text("main section.card").await?;
+                assert!(mine.contains("我提交的注册申请"), "{mine}");
+                let rows = p.rows().await?;
+                assert!(
+                    rows.iter().any(|r| r.contains(DEPT)
+                        && r.contains("主管部门")
+                        && r.contains("待审核")),
+                    "{rows:#?}"
+                );
+                shoot_noting(&p, "14-register-org-submitted", true, &mut notes).await?;
+
+                let saved = store
+                    .organization_by_identifier(&code)
+                    .await?
+                    .context("the department is stored")?;
+                assert_eq!(saved.name, DEPT);
+                assert_eq!(saved.status, "applied");
+                assert_eq!(saved.kind, "department");
+
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "supervisor_change_and_department_registration: at {} px {}",
+                    NARROW.0,
+                    if notes.is_empty() {
+                        "nothing sticks out".to_owned()
+                    } else {
+                        format!("these stick out:\n  {}", notes.join("\n  "))
+                    }
+                );
+                Ok(())
+            },
+        )
+        .await;
+}

@@ -72,7 +72,7 @@ async fn page(
         ("代码", o.id_code.clone().unwrap_or_else(|| "—".into())),
         ("所在地", o.region_name.clone().unwrap_or_default()),
         (
-            "上级单位",
+            "主管部门（上级单位）",
             o.parent_name.clone().unwrap_or_else(|| "—".into()),
         ),
         ("您的角色", a.roles.labels()),

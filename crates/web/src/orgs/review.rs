@@ -62,6 +62,9 @@ fn row(o: Organization) -> Row {
 pub struct MoveRow {
     id: i64,
     name: String,
+    kind: &'static str,
+    id_code: String,
+    region: String,
     from: String,
     reason: String,
 }
@@ -108,6 +111,9 @@ pub async fn list(
         .into_iter()
         .map(|o| MoveRow {
             id: o.id,
+            kind: OrgKind::from_code(&o.kind).map(|k| k.label()).unwrap_or(""),
+            id_code: o.id_code.unwrap_or_default(),
+            region: o.region_name.unwrap_or_default(),
             from: o.parent_name.unwrap_or_default(),
             reason: o.pending_reason,
             name: o.name,
