@@ -5,6 +5,7 @@
 
 pub mod binding;
 pub mod credentials;
+pub mod hours;
 pub mod identity;
 pub mod lockout;
 pub mod org;
@@ -12,7 +13,9 @@ pub mod org_code;
 pub mod password;
 pub mod policy;
 pub mod profile;
+pub mod record;
 pub mod roles;
+pub mod verification;
 
 mod text;
 

@@ -1,0 +1,407 @@
+//! Annual verification (年度验证): whether a person's approved hours of a year meet that year's
+//! rule set. The rule sets are data maintained by HR; the two constructors here are the reference
+//! data shipped with the system, not constants the rules depend on.
+
+use serde::{Deserialize, Serialize};
+
+use crate::hours::Hours;
+use crate::record::{Category, DeclarationType};
+
+/// A limit on how many hours of one kind count in a year.
+///
+/// `declaration` selects the records it applies to (`None`: every record). With `per_record`,
+/// each selected record counts at most `max` (e.g. one training class); otherwise all selected
+/// records of the year together count at most `max` (e.g. patents, or papers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cap {
+    pub declaration: Option<DeclarationType>,
+    pub per_record: bool,
+    pub max: Hours,
+}
+
+impl Cap {
+    fn applies_to(&self, declaration: DeclarationType) -> bool {
+        self.declaration.is_none_or(|d| d == declaration)
+    }
+}
+
+/// One year's requirement in a rule set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearRequirement {
+    pub total: Hours,
+    pub public: Hours,
+    pub professional: Hours,
+    pub elective: Hours,
+    /// When set, only elective records fill the elective minimum. When not set, hours of public
+    /// and professional records above their own minimums may fill it too. Elective hours never
+    /// fill the public or professional minimums; every category counts towards the total.
+    pub elective_counts_only_as_elective: bool,
+    pub caps: Vec<Cap>,
+}
+
+/// The Guangzhou rules (years up to 2020): at least 72 hours (12 days) a year, of which at least
+/// 18 public and at least 42 professional.
+pub fn guangzhou_rules() -> YearRequirement {
+    YearRequirement {
+        total: Hours::whole(72),
+        public: Hours::whole(18),
+        professional: Hours::whole(42),
+        elective: Hours::ZERO,
+        elective_counts_only_as_elective: false,
+        caps: Vec::new(),
+    }
+}
+
+/// The province-wide rule in force since 2021: at least 90 hours a year, of which at least 30
+/// public, 42 professional and 18 elective; an elective record counts only as elective.
+pub fn provincial_rules_since_2021() -> YearRequirement {
+    YearRequirement {
+        total: Hours::whole(90),
+        public: Hours::whole(30),
+        professional: Hours::whole(42),
+        elective: Hours::whole(18),
+        elective_counts_only_as_elective: true,
+        caps: Vec::new(),
+    }
+}
+
+/// Hours completed in a year, by category (approved records, after caps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Completed {
+    pub public: Hours,
+    pub professional: Hours,
+    pub elective: Hours,
+}
+
+/// The figures of a requirement, as shown next to the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Required {
+    pub total: Hours,
+    pub public: Hours,
+    pub professional: Hours,
+    pub elective: Hours,
+}
+
+impl From<&YearRequirement> for Required {
+    fn from(r: &YearRequirement) -> Self {
+        Required {
+            total: r.total,
+            public: r.public,
+            professional: r.professional,
+            elective: r.elective,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnualResult {
+    pub required: Required,
+    pub completed: Completed,
+    /// Every category counted, elective included.
+    pub counted_total: Hours,
+    pub met: bool,
+    pub shortfall_total: Hours,
+    pub shortfall_public: Hours,
+    pub shortfall_professional: Hours,
+    pub shortfall_elective: Hours,
+}
+
+fn non_negative(h: Hours) -> Hours {
+    h.max(Hours::ZERO)
+}
+
+/// Checks a year's completed hours against its requirement: the total counts every category,
+/// and each category minimum is checked on its own. Excess hours of a year are not carried over
+/// here; a rule set that allows it adds them to `completed` itself.
+pub fn annual_check(req: &YearRequirement, completed: &Completed) -> AnnualResult {
+    let public = non_negative(completed.public);
+    let professional = non_negative(completed.professional);
+    let elective = non_negative(completed.elective);
+    let counted_total = public + professional + elective;
+
+    let shortfall_public = public.shortfall(req.public);
+    let shortfall_professional = professional.shortfall(req.professional);
+    let elective_counted = if req.elective_counts_only_as_elective {
+        elective
+    } else {
+        let surplus = public.checked_sub(req.public).unwrap_or(Hours::ZERO)
+            + professional
+                .checked_sub(req.professional)
+                .unwrap_or(Hours::ZERO);
+        elective + surplus
+    };
+    let shortfall_elective = elective_counted.shortfall(req.elective);
+    let shortfall_total = counted_total.shortfall(req.total);
+
+    let met = [
+        shortfall_total,
+        shortfall_public,
+        shortfall_professional,
+        shortfall_elective,
+    ]
+    .iter()
+    .all(|s| *s == Hours::ZERO);
+
+    AnnualResult {
+        required: Required::from(req),
+        completed: Completed {
+            public,
+            professional,
+            elective,
+        },
+        counted_total,
+        met,
+        shortfall_total,
+        shortfall_public,
+        shortfall_professional,
+        shortfall_elective,
+    }
+}
+
+/// Sums a year's approved records (declaration type, category, recognised hours) per category
+/// after the caps. Per-record caps cut each record first; year-wide caps are then used up in the
+/// order the records are given (the caller orders them, e.g. by date). A record matched by
+/// several caps is held to all of them; negative figures count as zero.
+pub fn apply_caps(records: &[(DeclarationType, Category, Hours)], caps: &[Cap]) -> Completed {
+    let mut remaining: Vec<(Cap, Hours)> = caps
+        .iter()
+        .filter(|c| !c.per_record)
+        .map(|c| (*c, non_negative(c.max)))
+        .collect();
+    let mut completed = Completed::default();
+
+    for &(declaration, category, hours) in records {
+        let mut counted = non_negative(hours);
+        for cap in caps
+            .iter()
+            .filter(|c| c.per_record && c.applies_to(declaration))
+        {
+            counted = counted.min(non_negative(cap.max));
+        }
+        for (_, left) in remaining.iter().filter(|(c, _)| c.applies_to(declaration)) {
+            counted = counted.min(*left);
+        }
+        for (_, left) in remaining
+            .iter_mut()
+            .filter(|(c, _)| c.applies_to(declaration))
+        {
+            *left = left.checked_sub(counted).unwrap_or(Hours::ZERO);
+        }
+        let slot = match category {
+            Category::Public => &mut completed.public,
+            Category::Professional => &mut completed.professional,
+            Category::Elective => &mut completed.elective,
+        };
+        *slot = *slot + counted;
+    }
+    completed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn h(n: i64) -> Hours {
+        Hours::whole(n)
+    }
+
+    fn done(public: i64, professional: i64, elective: i64) -> Completed {
+        Completed {
+            public: h(public),
+            professional: h(professional),
+            elective: h(elective),
+        }
+    }
+
+    #[test]
+    fn guangzhou_72_18_42() {
+        let gz = guangzhou_rules();
+        assert_eq!(gz.total.to_days(), h(12));
+
+        let r = annual_check(&gz, &done(20, 52, 0));
+        assert!(r.met);
+        assert_eq!(r.counted_total, h(72));
+        assert_eq!(r.required.total, h(72));
+
+        let r = annual_check(&gz, &done(10, 62, 0));
+        assert!(!r.met);
+        assert_eq!(r.counted_total, h(72));
+        assert_eq!(r.shortfall_total, Hours::ZERO);
+        assert_eq!(r.shortfall_public, h(8));
+        assert_eq!(r.shortfall_professional, Hours::ZERO);
+
+        let r = annual_check(&gz, &done(18, 42, 0));
+        assert!(!r.met);
+        assert_eq!(r.counted_total, h(60));
+        assert_eq!(r.shortfall_total, h(12));
+        assert_eq!(r.shortfall_public, Hours::ZERO);
+        assert_eq!(r.shortfall_professional, Hours::ZERO);
+
+        // Elective hours count towards the total, not towards the professional minimum.
+        let r = annual_check(&gz, &done(18, 42, 12));
+        assert!(r.met);
+        let r = annual_check(&gz, &done(18, 30, 24));
+        assert!(!r.met);
+        assert_eq!(r.shortfall_professional, h(12));
+        assert_eq!(r.shortfall_total, Hours::ZERO);
+    }
+
+    #[test]
+    fn provincial_90_30_42_18() {
+        let p = provincial_rules_since_2021();
+        let r = annual_check(&p, &done(30, 42, 18));
+        assert!(r.met);
+        assert_eq!(r.counted_total, h(90));
+
+        // 90 in total, but professional surplus does not fill the elective minimum.
+        let r = annual_check(&p, &done(30, 60, 0));
+        assert!(!r.met);
+        assert_eq!(r.counted_total, h(90));
+        assert_eq!(r.shortfall_total, Hours::ZERO);
+        assert_eq!(r.shortfall_elective, h(18));
+
+        // Elective surplus does not fill the professional minimum either.
+        let r = annual_check(&p, &done(30, 30, 30));
+        assert!(!r.met);
+        assert_eq!(r.shortfall_professional, h(12));
+        assert_eq!(r.shortfall_elective, Hours::ZERO);
+
+        let r = annual_check(&p, &done(29, 42, 18));
+        assert_eq!(r.shortfall_public, h(1));
+        assert_eq!(r.shortfall_total, h(1));
+        assert!(!r.met);
+    }
+
+    #[test]
+    fn surplus_may_fill_elective_when_the_rule_set_says_so() {
+        let mut p = provincial_rules_since_2021();
+        p.elective_counts_only_as_elective = false;
+        let r = annual_check(&p, &done(30, 60, 0));
+        assert!(r.met);
+        let r = annual_check(&p, &done(30, 50, 0));
+        assert_eq!(r.shortfall_elective, h(10));
+    }
+
+    #[test]
+    fn half_hours_are_exact() {
+        let gz = guangzhou_rules();
+        let c = Completed {
+            public: Hours::from_tenths(175),
+            professional: Hours::from_tenths(545),
+            elective: Hours::ZERO,
+        };
+        let r = annual_check(&gz, &c);
+        assert_eq!(r.counted_total, h(72));
+        assert_eq!(r.shortfall_public, Hours::from_tenths(5));
+        assert!(!r.met);
+    }
+
+    #[test]
+    fn caps_limit_one_kind_per_year_and_per_record() {
+        use Category::*;
+        use DeclarationType::*;
+        let records = [
+            (Patent, Professional, h(28)),
+            (Paper, Professional, h(28)),
+            (Patent, Professional, h(14)),
+            (Training, Public, h(30)),
+            (Training, Professional, h(60)),
+            (Other, Elective, h(10)),
+        ];
+        // No caps: plain sums.
+        assert_eq!(apply_caps(&records, &[]), done(30, 130, 10));
+
+        let caps = [
+            // Patents count at most 28 hours a year.
+            Cap {
+                declaration: Some(Patent),
+                per_record: false,
+                max: h(28),
+            },
+            // One training class counts at most 40 hours.
+            Cap {
+                declaration: Some(Training),
+                per_record: true,
+                max: h(40),
+            },
+        ];
+        // Patents 28 (second patent dropped), paper 28, training 30 + 40.
+        assert_eq!(apply_caps(&records, &caps), done(30, 96, 10));
+
+        // A cap on every record of the year.
+        let all = [Cap {
+            declaration: None,
+            per_record: false,
+            max: h(50),
+        }];
+        assert_eq!(apply_caps(&records, &all), done(0, 50, 0));
+    }
+
+    #[test]
+    fn caps_feed_the_annual_check() {
+        use Category::*;
+        use DeclarationType::*;
+        let mut gz = guangzhou_rules();
+        gz.caps = vec![Cap {
+            declaration: Some(Paper),
+            per_record: false,
+            max: h(28),
+        }];
+        let records = [
+            (Training, Public, h(18)),
+            (Paper, Professional, h(28)),
+            (Paper, Professional, h(28)),
+        ];
+        let r = annual_check(&gz, &apply_caps(&records, &gz.caps));
+        assert_eq!(r.counted_total, h(46));
+        assert_eq!(r.shortfall_professional, h(14));
+        assert_eq!(r.shortfall_total, h(26));
+        assert!(!r.met);
+    }
+
+    proptest! {
+        #[test]
+        fn met_means_no_shortfall(p in 0i64..2000, q in 0i64..2000, e in 0i64..2000) {
+            for req in [guangzhou_rules(), provincial_rules_since_2021()] {
+                let c = Completed {
+                    public: Hours::from_tenths(p),
+                    professional: Hours::from_tenths(q),
+                    elective: Hours::from_tenths(e),
+                };
+                let r = annual_check(&req, &c);
+                prop_assert_eq!(r.counted_total.tenths(), p + q + e);
+                prop_assert_eq!(
+                    r.met,
+                    p + q + e >= req.total.tenths()
+                        && p >= req.public.tenths()
+                        && q >= req.professional.tenths()
+                        && (e >= req.elective.tenths() || !req.elective_counts_only_as_elective)
+                );
+            }
+        }
+
+        #[test]
+        fn caps_never_add_hours(
+            hours in proptest::collection::vec(-100i64..1000, 0..8),
+            max in -10i64..500,
+            per_record in any::<bool>(),
+        ) {
+            let records: Vec<_> = hours
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let d = DeclarationType::ALL[i % DeclarationType::ALL.len()];
+                    let c = Category::ALL[i % Category::ALL.len()];
+                    (d, c, Hours::from_tenths(*t))
+                })
+                .collect();
+            let cap = Cap { declaration: Some(DeclarationType::Training), per_record, max: Hours::from_tenths(max) };
+            let capped = apply_caps(&records, &[cap]);
+            let plain = apply_caps(&records, &[]);
+            prop_assert!(capped.public <= plain.public);
+            prop_assert!(capped.professional <= plain.professional);
+            prop_assert!(capped.elective <= plain.elective);
+        }
+    }
+}
