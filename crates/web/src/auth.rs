@@ -128,6 +128,26 @@ where
     }
 }
 
+/// A person acting for themselves: their profile, employment and registrations are
+/// personal acts, not an organisation's, and look absent while acting for one.
+pub struct AsSelf(pub CurrentUser);
+
+impl<S> FromRequestParts<S> for AsSelf
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        if user.acting.is_some() {
+            return Err(AppError::NotFound.into_response());
+        }
+        Ok(AsSelf(user))
+    }
+}
+
 /// A platform administrator; anyone else is told the page does not exist.
 pub struct PlatformAdmin(pub CurrentUser);
 

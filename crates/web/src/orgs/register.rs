@@ -12,9 +12,9 @@ use store::organizations::{CreateOrgError, NewOrganization, OrgFilter, Organizat
 use store::reference::{HOME_PROVINCE, Region};
 
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{AsSelf, CurrentUser};
 use crate::clock::display_time;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::forms::{self, CsrfForm, FieldErrors, Once};
 use crate::layout::Chrome;
 
@@ -123,11 +123,7 @@ async fn page(
     })
 }
 
-pub async fn show(State(app): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    if user.acting.is_some() {
-        // Registration is a personal act: the registrant becomes the unit's administrator.
-        return Err(AppError::NotFound);
-    }
+pub async fn show(State(app): State<AppState>, AsSelf(user): AsSelf) -> AppResult<Response> {
     let f = RegisterForm {
         form_key: forms::new_form_key(),
         kind: OrgKind::Unit.code().into(),
@@ -154,13 +150,9 @@ pub async fn supervisors(
 
 pub async fn submit(
     State(app): State<AppState>,
-    user: CurrentUser,
+    AsSelf(user): AsSelf,
     CsrfForm(f): CsrfForm<RegisterForm>,
 ) -> AppResult<Response> {
-    if user.acting.is_some() {
-        // Registration is a personal act: the registrant becomes the unit's administrator.
-        return Err(AppError::NotFound);
-    }
     if let Once::Respond(r) = forms::begin_once(&app, &f.form_key).await? {
         return Ok(r);
     }

@@ -14,9 +14,9 @@ use store::reference::{HOME_PROVINCE, Region};
 
 use crate::AppState;
 use crate::audit::ClientIp;
-use crate::auth::CurrentUser;
+use crate::auth::{AsSelf, CurrentUser};
 use crate::clock::display_time;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::forms::CsrfForm;
 use crate::layout::Chrome;
 
@@ -94,12 +94,9 @@ fn found(o: Organization) -> Found {
 
 pub async fn show(
     State(app): State<AppState>,
-    user: CurrentUser,
+    AsSelf(user): AsSelf,
     Query(q): Query<SearchQuery>,
 ) -> AppResult<Response> {
-    if user.acting.is_some() {
-        return Err(AppError::NotFound);
-    }
     let me = user.account.id;
     let bindings = app.store.bindings_of(me).await?;
     let transfers = app.store.transfers_of(me).await?;
@@ -199,12 +196,9 @@ async fn employer(app: &AppState, id: &str) -> AppResult<Option<Organization>> {
 
 pub async fn bind(
     State(app): State<AppState>,
-    user: CurrentUser,
+    AsSelf(user): AsSelf,
     CsrfForm(f): CsrfForm<BindForm>,
 ) -> AppResult<Response> {
-    if user.acting.is_some() {
-        return Err(AppError::NotFound);
-    }
     let Some(unit) = employer(&app, &f.unit_id).await? else {
         user.session.flash("error", "没有找到该单位，请重新查询。");
         return Ok(back());
@@ -254,12 +248,9 @@ pub async fn bind(
 
 pub async fn cancel(
     State(app): State<AppState>,
-    user: CurrentUser,
+    AsSelf(user): AsSelf,
     CsrfForm(_f): CsrfForm<BindForm>,
 ) -> AppResult<Response> {
-    if user.acting.is_some() {
-        return Err(AppError::NotFound);
-    }
     let me = user.account.id;
     let Some(b) = app.store.open_binding(me).await? else {
         return Ok(back());
@@ -302,12 +293,9 @@ pub async fn cancel(
 
 pub async fn transfer(
     State(app): State<AppState>,
-    user: CurrentUser,
+    AsSelf(user): AsSelf,
     CsrfForm(f): CsrfForm<BindForm>,
 ) -> AppResult<Response> {
-    if user.acting.is_some() {
-        return Err(AppError::NotFound);
-    }
     let me = user.account.id;
     let Some(target) = employer(&app, &f.unit_id).await? else {
         user.session

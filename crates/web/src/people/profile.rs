@@ -14,8 +14,8 @@ use store::reference::{HOME_PROVINCE, Named, Region};
 
 use crate::AppState;
 use crate::audit::ClientIp;
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::auth::{AsSelf, CurrentUser};
+use crate::error::AppResult;
 use crate::forms::{CsrfForm, FieldErrors};
 use crate::layout::Chrome;
 use crate::policy;
@@ -155,10 +155,7 @@ async fn page(
     })
 }
 
-pub async fn show(State(app): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    if user.acting.is_some() {
-        return Err(AppError::NotFound);
-    }
+pub async fn show(State(app): State<AppState>, AsSelf(user): AsSelf) -> AppResult<Response> {
     let target = Target {
         account: &user.account,
         title: "个人资料",
@@ -178,12 +175,9 @@ pub async fn show(State(app): State<AppState>, user: CurrentUser) -> AppResult<R
 
 pub async fn submit(
     State(app): State<AppState>,
-    user: CurrentUser,
+    AsSelf(user): AsSelf,
     CsrfForm(f): CsrfForm<ProfileForm>,
 ) -> AppResult<Response> {
-    if user.acting.is_some() {
-        return Err(AppError::NotFound);
-    }
     let target = Target {
         account: &user.account,
         title: "个人资料",
