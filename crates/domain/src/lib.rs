@@ -7,6 +7,7 @@ pub mod binding;
 pub mod credentials;
 pub mod hours;
 pub mod identity;
+pub mod import;
 pub mod lockout;
 pub mod org;
 pub mod org_code;

@@ -21,10 +21,14 @@ pub enum Action {
     ManageMembers,
     /// Change the organisation's contact details.
     EditOrgInfo,
+    /// Review the staff's CE records and keep the preset opinions.
+    ReviewRecords,
+    /// Declare for staff (代申报), import declarations, correct approved records (培训信息维护).
+    ManageRecords,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 9] = [
         Action::ViewStaff,
         Action::ManageStaff,
         Action::AcceptTransfers,
@@ -32,6 +36,8 @@ impl Action {
         Action::ViewUnits,
         Action::ManageMembers,
         Action::EditOrgInfo,
+        Action::ReviewRecords,
+        Action::ManageRecords,
     ];
 }
 
@@ -44,7 +50,10 @@ fn kind_does(kind: OrgKind, action: Action) -> bool {
     let supervises = matches!(kind, OrgKind::Department | OrgKind::HrBureau);
     match action {
         Action::ViewStaff | Action::ManageMembers | Action::EditOrgInfo => true,
-        Action::ManageStaff | Action::AcceptTransfers => employs,
+        Action::ManageStaff
+        | Action::AcceptTransfers
+        | Action::ReviewRecords
+        | Action::ManageRecords => employs,
         Action::ReviewRegistrations | Action::ViewUnits => supervises,
     }
 }
@@ -57,6 +66,8 @@ fn roles_for(action: Action) -> &'static [Role] {
         Action::ReviewRegistrations => &[Role::Admin, Role::Reviewer, Role::Leader],
         Action::ViewUnits => &[Role::Admin, Role::Clerk, Role::Reviewer, Role::Leader],
         Action::ManageMembers | Action::EditOrgInfo => &[Role::Admin],
+        Action::ReviewRecords => &[Role::Admin, Role::Reviewer, Role::Leader],
+        Action::ManageRecords => &[Role::Admin, Role::Clerk],
     }
 }
 

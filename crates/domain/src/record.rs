@@ -328,6 +328,43 @@ pub fn leader_may_decide(
     }
 }
 
+/// What a member of the reviewing unit does with a waiting record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewPart {
+    /// Approves, rejects or returns it.
+    Decide,
+    /// Gives a review in the internal flow, before the leader decides.
+    Review,
+    /// Nothing.
+    None,
+}
+
+/// Without an internal flow, an administrator, reviewer or leader decides; with one, the
+/// leader decides and administrators and reviewers review.
+pub fn review_part(flow: Option<ReviewFlow>, roles: crate::roles::Roles) -> ReviewPart {
+    use crate::roles::Role;
+    let leader = roles.contains(Role::Leader);
+    let reviewer = roles.contains(Role::Reviewer) || roles.contains(Role::Admin);
+    match flow {
+        None if leader || reviewer => ReviewPart::Decide,
+        Some(_) if leader => ReviewPart::Decide,
+        Some(_) if reviewer => ReviewPart::Review,
+        _ => ReviewPart::None,
+    }
+}
+
+/// A review in the internal flow: each staff member reviews a submission once.
+pub fn add_review(
+    s: RecordState,
+    already_reviewed_by_me: bool,
+) -> Result<RecordState, TransitionError> {
+    must_be_pending(s)?;
+    if already_reviewed_by_me {
+        return refuse("您已审核过该记录，请等待其他审核人或单位领导");
+    }
+    Ok(RecordState::UnderReview)
+}
+
 /// Fixed figures of the declaration types worth a set number of hours per author (patent,
 /// monograph, project, paper). The rule set supplies them; [`Default`] is the shipped value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -471,6 +508,36 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+    }
+
+    #[test]
+    fn who_decides_with_and_without_the_internal_flow() {
+        use crate::roles::{Role, Roles};
+        let only = |r: Role| Roles::default().with(r);
+        let flow = Some(ReviewFlow::default());
+        assert_eq!(review_part(None, only(Role::Reviewer)), ReviewPart::Decide);
+        assert_eq!(review_part(None, only(Role::Leader)), ReviewPart::Decide);
+        assert_eq!(review_part(None, only(Role::Admin)), ReviewPart::Decide);
+        assert_eq!(review_part(None, only(Role::Clerk)), ReviewPart::None);
+        assert_eq!(review_part(flow, only(Role::Reviewer)), ReviewPart::Review);
+        assert_eq!(review_part(flow, only(Role::Admin)), ReviewPart::Review);
+        assert_eq!(review_part(flow, only(Role::Leader)), ReviewPart::Decide);
+        assert_eq!(review_part(flow, only(Role::Clerk)), ReviewPart::None);
+    }
+
+    #[test]
+    fn a_reviewer_reviews_a_submission_once() {
+        assert_eq!(add_review(Submitted, false), Ok(UnderReview));
+        assert_eq!(add_review(UnderReview, false), Ok(UnderReview));
+        assert!(
+            add_review(UnderReview, true)
+                .unwrap_err()
+                .to_string()
+                .contains("您已审核过")
+        );
+        for s in [Draft, Approved, Rejected, Returned] {
+            assert!(add_review(s, false).is_err(), "{s:?}");
+        }
     }
 
     #[test]

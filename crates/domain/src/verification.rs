@@ -65,6 +65,49 @@ pub fn provincial_rules_since_2021() -> YearRequirement {
     }
 }
 
+/// A rule set as HR maintains it: which years, region and series it covers, the year's
+/// requirement, the fixed figures of authored works and the registration deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSet {
+    pub name: String,
+    pub region_code: String,
+    pub series_code: Option<String>,
+    pub year_from: Option<i32>,
+    pub year_to: Option<i32>,
+    pub requirement: YearRequirement,
+    pub declaration: crate::record::DeclarationRules,
+    /// Records of a year are registered by this day (month, day) of the next year.
+    pub deadline: (u32, u32),
+}
+
+impl RuleSet {
+    /// The last day records of `year` may be registered.
+    pub fn deadline_for(&self, year: i32) -> chrono::NaiveDate {
+        year.checked_add(1)
+            .and_then(|next| {
+                chrono::NaiveDate::from_ymd_opt(next, self.deadline.0, self.deadline.1)
+            })
+            .unwrap_or_else(|| crate::record::annual_deadline(year))
+    }
+}
+
+/// The significant digits of a region code, so that a rule for "440000" (the province) covers
+/// every code starting "44", one for "440100" (Guangzhou) every code starting "4401"; the
+/// most specific rule is the one with the longest prefix.
+pub fn region_prefix(code: &str) -> &str {
+    let code = code.trim();
+    if code.len() != 6 || !code.is_ascii() {
+        return code;
+    }
+    if code.ends_with("0000") {
+        &code[..2]
+    } else if code.ends_with("00") {
+        &code[..4]
+    } else {
+        code
+    }
+}
+
 /// Hours completed in a year, by category (approved records, after caps).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Completed {
@@ -212,6 +255,38 @@ mod tests {
             professional: h(professional),
             elective: h(elective),
         }
+    }
+
+    #[test]
+    fn region_prefixes_of_province_city_and_district() {
+        assert_eq!(region_prefix("440000"), "44");
+        assert_eq!(region_prefix("440100"), "4401");
+        assert_eq!(region_prefix("440106"), "440106");
+        assert_eq!(region_prefix("44"), "44");
+    }
+
+    #[test]
+    fn deadline_is_31_january_of_the_next_year_unless_the_rule_moves_it() {
+        let mut rs = RuleSet {
+            name: "广州".into(),
+            region_code: "440100".into(),
+            series_code: None,
+            year_from: None,
+            year_to: Some(2020),
+            requirement: guangzhou_rules(),
+            declaration: crate::record::DeclarationRules::default(),
+            deadline: (1, 31),
+        };
+        assert_eq!(
+            rs.deadline_for(2020),
+            chrono::NaiveDate::from_ymd_opt(2021, 1, 31).unwrap()
+        );
+        rs.deadline = (2, 30);
+        assert_eq!(
+            rs.deadline_for(2020),
+            chrono::NaiveDate::from_ymd_opt(2021, 1, 31).unwrap(),
+            "an impossible day falls back to 31 January"
+        );
     }
 
     #[test]

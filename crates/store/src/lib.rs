@@ -11,6 +11,7 @@ pub mod bindings;
 pub mod memberships;
 pub mod organizations;
 pub mod profiles;
+pub mod records;
 pub mod reference;
 pub mod sessions;
 pub mod submissions;

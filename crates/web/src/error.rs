@@ -10,6 +10,10 @@ use axum::response::{Html, IntoResponse, Response};
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// The object moved on meanwhile (a record withdrawn while its page was open): go to the
+    /// given page, where a flash message says what happened.
+    #[error("moved on to {0}")]
+    Redirect(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -48,6 +52,7 @@ impl IntoResponse for AppError {
                 "页面不存在",
                 "您访问的页面不存在或您无权查看。请从导航重新进入。",
             ),
+            AppError::Redirect(to) => axum::response::Redirect::to(&to).into_response(),
             AppError::Internal(e) => {
                 tracing::error!("internal error: {e:#}");
                 error_page(

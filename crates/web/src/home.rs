@@ -55,6 +55,19 @@ pub async fn index(State(app): State<AppState>, user: CurrentUser) -> AppResult<
                 href: "/org/transfers",
             });
         }
+        if may(Action::ReviewRecords) {
+            let (pending, returned) = app.store.record_todo_counts(acting.org.id).await?;
+            todos.push(Todo {
+                label: "待审核的学时记录",
+                count: pending,
+                href: "/org/records",
+            });
+            todos.push(Todo {
+                label: "已退回、待申报人修改的记录",
+                count: returned,
+                href: "/org/records?state=returned",
+            });
+        }
         if may(Action::ReviewRegistrations) {
             todos.push(Todo {
                 label: "待审核的单位注册",
@@ -74,6 +87,11 @@ pub async fn index(State(app): State<AppState>, user: CurrentUser) -> AppResult<
             label: "单位邀请待接受",
             count: invitations,
             href: "/me/organizations",
+        });
+        todos.push(Todo {
+            label: "退回待修改的学时记录",
+            count: app.store.returned_count(a.id).await?,
+            href: "/me/records?state=returned",
         });
         match app.store.open_binding(a.id).await? {
             None => todos.push(Todo {

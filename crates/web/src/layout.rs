@@ -45,6 +45,8 @@ impl Chrome {
             None => {
                 nav.push(item("/me/profile", "个人资料"));
                 nav.push(item("/me/employment", "工作单位"));
+                nav.push(item("/me/records", "学时申报"));
+                nav.push(item("/me/verification", "年度验证"));
                 nav.push(item("/me/organizations", "单位账号"));
                 nav.push(item("/organizations/register", "单位注册"));
                 nav.push(item("/account/password", "修改密码"));
@@ -61,9 +63,18 @@ impl Chrome {
                     nav.push(item("/org/registrations", "单位审核"));
                     nav.push(item("/org/units", "下属单位"));
                     nav.push(item("/org/staff", "人员查询"));
+                    nav.push(item("/org/verification", "年度验证"));
                 } else {
                     nav.push(item("/org/staff", "人员管理"));
                     nav.push(item("/org/transfers", "调入申请"));
+                    if domain::policy::permits(
+                        a.kind,
+                        a.roles,
+                        domain::policy::Action::ReviewRecords,
+                    ) {
+                        nav.push(item("/org/records", "学时审核"));
+                    }
+                    nav.push(item("/org/verification", "年度验证"));
                 }
                 if a.roles.contains(Role::Admin) {
                     nav.push(item("/org/members", "单位用户"));

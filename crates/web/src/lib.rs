@@ -19,8 +19,10 @@ mod orgs;
 mod pager;
 mod people;
 mod policy;
+mod records;
 mod reference;
 mod session;
+mod verification;
 mod xlsx;
 
 use std::sync::Arc;
@@ -69,6 +71,8 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(orgs::routes())
         .merge(people::routes())
+        .merge(records::routes())
+        .merge(verification::routes())
         .merge(reference::routes())
         .route("/captcha", get(captcha::image))
         .layer(axum::middleware::from_fn_with_state(

@@ -10,6 +10,13 @@
       if (nav) { var open = nav.classList.toggle("open"); toggle.setAttribute("aria-expanded", open ? "true" : "false"); }
     }
   });
+  // Preset opinions: choosing one fills the opinion field named by data-fill.
+  document.addEventListener("change", function (e) {
+    var target = e.target.getAttribute && e.target.getAttribute("data-fill");
+    if (!target || !e.target.value) { return; }
+    var field = document.getElementById(target);
+    if (field) { field.value = e.target.value; field.focus(); }
+  });
   // Row selection: a header checkbox selects every row checkbox of that name.
   document.addEventListener("change", function (e) {
     var all = e.target.getAttribute && e.target.getAttribute("data-select-all");
@@ -28,6 +35,12 @@
     if (form.hasAttribute("data-once")) {
       if (form.dataset.sent) { e.preventDefault(); return; }
       form.dataset.sent = "1";
+      // A disabled button is left out of what the form sends: keep the clicked one's value.
+      if (button && button.name) {
+        var keep = document.createElement("input");
+        keep.type = "hidden"; keep.name = button.name; keep.value = button.value;
+        form.appendChild(keep);
+      }
       form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
     }
   });

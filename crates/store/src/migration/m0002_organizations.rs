@@ -9,13 +9,13 @@ use super::m0001_foundation::index;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn unique(table: &str, cols: &[&str]) -> IndexCreateStatement {
+pub(super) fn unique(table: &str, cols: &[&str]) -> IndexCreateStatement {
     let mut i = index(table, cols);
     i.unique();
     i
 }
 
-fn fk(from: &str, col: &str, to: &str) -> ForeignKeyCreateStatement {
+pub(super) fn fk(from: &str, col: &str, to: &str) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(Alias::new(from), Alias::new(col))
         .to(Alias::new(to), Alias::new("id"))

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_organizations;
 mod m0003_supervisor_change;
+mod m0004_records;
 mod reference;
 
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_organizations::Migration),
             Box::new(m0003_supervisor_change::Migration),
+            Box::new(m0004_records::Migration),
         ]
     }
 }

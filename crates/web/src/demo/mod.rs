@@ -7,6 +7,7 @@ use store::accounts::NewAccount;
 use crate::{AppState, password_hash};
 
 pub mod orgs;
+mod records;
 
 pub struct DemoAccount {
     pub login_name: &'static str,
@@ -113,6 +114,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
         app.store.create_account(new, app.now()).await?;
     }
     orgs::load(app).await?;
+    records::load(app).await?;
     Ok(())
 }
 

@@ -76,6 +76,16 @@ enum Obj {
     InviteTarget,
     /// The account a unit would open (id: none; the login is [`NEW_STAFF_LOGIN`]).
     NewStaff,
+    /// A draft record of a person confirmed at A (id: the record).
+    OwnDraft,
+    /// A record of a person confirmed at A, submitted to A (id: the record).
+    OwnSubmitted,
+    /// A record submitted to A, while A runs an internal flow of two reviewers (id: the record).
+    SubmittedInFlow,
+    /// An approved record of a person at A (id: the record).
+    ApprovedAtA,
+    /// A preset opinion of A (id: the opinion).
+    OpinionOfA,
 }
 
 /// Whether the refusal is written to the audit log.
@@ -148,6 +158,66 @@ const TRANSFER_REFUSED: &[Who] = &[
     GzjyAdmin,
     GzwsAdmin,
     Subject,
+];
+
+/// A person's own record: not another person, not anyone acting for an organisation.
+const OWN_RECORD_REFUSED: &[Who] = &[Person, YzAdmin, YzAdminAsSelf, YzReviewer, GzjyAdmin];
+
+/// A record waiting at A: only A's reviewers (not its clerks), not a sibling, not the
+/// department above, not the declarer.
+const REVIEW_RECORD_REFUSED: &[Who] = &[
+    Person,
+    YzAdminAsSelf,
+    YzClerk,
+    ThzxAdmin,
+    ThyyClerk,
+    GzjyAdmin,
+    GzhrAdmin,
+    Subject,
+];
+
+/// Correcting or deleting an approved record of A: A's administrators and clerks.
+const MANAGE_RECORD_REFUSED: &[Who] = &[
+    Person,
+    YzAdminAsSelf,
+    YzReviewer,
+    ThzxAdmin,
+    ThyyClerk,
+    GzjyAdmin,
+    Subject,
+];
+
+/// A complete record form (the version a fresh record has).
+const RECORD_FORM: &[(&str, &str)] = &[
+    ("version", "1"),
+    ("year", "2026"),
+    ("category", "professional"),
+    ("declaration", "training"),
+    ("course_name", "课堂教学改革研修"),
+    ("study_form", "面授"),
+    ("institution_name", "广东继续教育培训中心"),
+    ("start_date", "2026-01-12"),
+    ("end_date", "2026-01-13"),
+    ("claimed", "12"),
+    ("matches_specialty", "1"),
+    ("passed", "1"),
+];
+
+const CORRECTION_FORM: &[(&str, &str)] = &[
+    ("version", "1"),
+    ("year", "2026"),
+    ("category", "professional"),
+    ("declaration", "training"),
+    ("course_name", "课堂教学改革研修（更正）"),
+    ("study_form", "面授"),
+    ("institution_name", "广东继续教育培训中心"),
+    ("start_date", "2026-01-12"),
+    ("end_date", "2026-01-13"),
+    ("claimed", "12"),
+    ("matches_specialty", "1"),
+    ("passed", "1"),
+    ("recognised", "10"),
+    ("reason", "认定学时核减"),
 ];
 
 /// Every route that reads or changes something, or that needs an organisation to act for.
@@ -526,6 +596,252 @@ const ROUTES: &[Row] = &[
         allowed: YzAdmin,
         audit: Audit::Written,
     },
+    // CE records: the person's own.
+    Row {
+        method: "GET",
+        path: "/me/records",
+        object: Obj::None,
+        fields: &[],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "GET",
+        path: "/me/records/new",
+        object: Obj::None,
+        fields: &[],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "POST",
+        path: "/me/records/new",
+        object: Obj::None,
+        fields: &[("course_name", "数学教学研讨")],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "GET",
+        path: "/me/records/{id}",
+        object: Obj::OwnDraft,
+        fields: &[],
+        refused: OWN_RECORD_REFUSED,
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/me/records/{id}/edit",
+        object: Obj::OwnDraft,
+        fields: &[],
+        refused: OWN_RECORD_REFUSED,
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/me/records/{id}/edit",
+        object: Obj::OwnDraft,
+        fields: RECORD_FORM,
+        refused: OWN_RECORD_REFUSED,
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/me/records/{id}/submit",
+        object: Obj::OwnDraft,
+        fields: &[],
+        refused: OWN_RECORD_REFUSED,
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/me/records/{id}/withdraw",
+        object: Obj::OwnSubmitted,
+        fields: &[],
+        refused: OWN_RECORD_REFUSED,
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/me/records/{id}/delete",
+        object: Obj::OwnDraft,
+        fields: &[],
+        refused: OWN_RECORD_REFUSED,
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    // CE records: the unit's review.
+    Row {
+        method: "GET",
+        path: "/org/records",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, YzAdminAsSelf, YzClerk, GzjyAdmin],
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/records.xlsx",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, YzAdminAsSelf, YzClerk, GzjyAdmin],
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/records/decide",
+        object: Obj::OwnSubmitted,
+        fields: &[("record", "{id}"), ("decision", "approve")],
+        refused: REVIEW_RECORD_REFUSED,
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/records/{id}",
+        object: Obj::OwnSubmitted,
+        fields: &[],
+        refused: REVIEW_RECORD_REFUSED,
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/records/{id}/decide",
+        object: Obj::OwnSubmitted,
+        fields: &[("decision", "approve"), ("recognised", "12")],
+        refused: REVIEW_RECORD_REFUSED,
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/records/{id}/review",
+        object: Obj::SubmittedInFlow,
+        fields: &[("version", "1"), ("opinion", "材料齐全")],
+        refused: REVIEW_RECORD_REFUSED,
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/records/new",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, YzAdminAsSelf, YzReviewer, GzjyAdmin],
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/records/new",
+        object: Obj::None,
+        fields: &[("doc_number", "440106199003141236")],
+        refused: &[Person, YzAdminAsSelf, YzReviewer, GzjyAdmin],
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/records/{id}/correct",
+        object: Obj::ApprovedAtA,
+        fields: &[],
+        refused: MANAGE_RECORD_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/records/{id}/correct",
+        object: Obj::ApprovedAtA,
+        fields: CORRECTION_FORM,
+        refused: MANAGE_RECORD_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/records/{id}/delete",
+        object: Obj::ApprovedAtA,
+        fields: &[("reason", "重复登记")],
+        refused: MANAGE_RECORD_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/records/settings",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, YzAdminAsSelf, YzClerk, GzjyAdmin],
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/records/settings",
+        object: Obj::OrgA,
+        fields: &[("reviewers", "2")],
+        refused: &[Person, YzAdminAsSelf, YzReviewer, YzClerk],
+        allowed: YzAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/records/opinions",
+        object: Obj::OrgA,
+        fields: &[("step", "approve"), ("text", "同意认定")],
+        refused: &[Person, YzAdminAsSelf, YzClerk, GzjyAdmin],
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/records/opinions/{id}/delete",
+        object: Obj::OpinionOfA,
+        fields: &[],
+        refused: &[Person, YzAdminAsSelf, YzClerk, ThzxAdmin, GzjyAdmin],
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    // Annual verification.
+    Row {
+        method: "GET",
+        path: "/me/verification",
+        object: Obj::None,
+        fields: &[],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "GET",
+        path: "/org/verification",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, YzAdminAsSelf, GzjyAsSelf],
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/verification.xlsx",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, YzAdminAsSelf, GzjyAsSelf],
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
 ];
 
 /// Routes with nothing to refuse to anyone signed in, and why.
@@ -560,6 +876,8 @@ const OPEN: &[(&str, &str, &str)] = &[
 
 const ORGS_ROUTES: &str = include_str!("../../src/orgs/mod.rs");
 const PEOPLE_ROUTES: &str = include_str!("../../src/people/mod.rs");
+const RECORDS_ROUTES: &str = include_str!("../../src/records/mod.rs");
+const VERIFICATION_ROUTES: &str = include_str!("../../src/verification/mod.rs");
 
 /// The (method, path) pairs of a routes file: every `.route("…", get(…).post(…))`.
 fn routes_of(src: &str) -> Vec<(String, String)> {
@@ -605,6 +923,8 @@ fn every_route_has_a_row() {
     let routes: BTreeSet<(String, String)> = routes_of(ORGS_ROUTES)
         .into_iter()
         .chain(routes_of(PEOPLE_ROUTES))
+        .chain(routes_of(RECORDS_ROUTES))
+        .chain(routes_of(VERIFICATION_ROUTES))
         .collect();
     assert!(routes.len() > 20, "the route files were read: {routes:?}");
     let mut covered = BTreeSet::new();
@@ -768,6 +1088,9 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
     let person = || new_person(app, &login, "冯子墨", n);
     let subject = Some(login.clone());
     let clerk = Roles::default().with(Role::Clerk).bits();
+    // Only the row about the internal flow runs with one.
+    let flow = if obj == Obj::SubmittedInFlow { 2 } else { 0 };
+    store.set_record_reviewers(w.yz, flow).await.unwrap();
     match obj {
         Obj::None => Obtained {
             id: 0,
@@ -889,6 +1212,36 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
             let p = person().await;
             Obtained { id: p, subject }
         }
+        Obj::OwnDraft | Obj::OwnSubmitted | Obj::SubmittedInFlow | Obj::ApprovedAtA => {
+            let p = person().await;
+            store
+                .request_binding(p, w.yz, "confirmed", now)
+                .await
+                .unwrap()
+                .unwrap();
+            let state = match obj {
+                Obj::OwnDraft => "draft",
+                Obj::ApprovedAtA => "approved",
+                _ => "submitted",
+            };
+            let id = crate::records::stored_record(app, p, w.yz, state).await;
+            Obtained { id, subject }
+        }
+        Obj::OpinionOfA => {
+            store
+                .add_preset_opinion(w.yz, "approve", &format!("同意{n}"))
+                .await
+                .unwrap();
+            let id = store
+                .preset_opinions(w.yz)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|o| o.text == format!("同意{n}"))
+                .expect("the opinion")
+                .id;
+            Obtained { id, subject: None }
+        }
     }
 }
 
@@ -927,10 +1280,21 @@ async fn snapshot(app: &TestApp, obj: Obj, id: i64) -> String {
             )
         }
         Obj::OrgA | Obj::MoveToGzjy => format!(
-            "{:?} {:?}",
+            "{:?} {:?} {} {:?}",
             s.organization(id).await.unwrap(),
-            s.trail("organization", id).await.unwrap()
+            s.trail("organization", id).await.unwrap(),
+            s.record_reviewers(id).await.unwrap(),
+            s.preset_opinions(id).await.unwrap()
         ),
+        Obj::OwnDraft | Obj::OwnSubmitted | Obj::SubmittedInFlow | Obj::ApprovedAtA => format!(
+            "{:?} {:?}",
+            s.record(id).await.unwrap(),
+            s.review_trail(id).await.unwrap()
+        ),
+        Obj::OpinionOfA => {
+            let yz = org_named(app, "广州市第一中学").await.id;
+            format!("{:?}", s.preset_opinions(yz).await.unwrap())
+        }
         Obj::InviteTarget => format!("{:?}", s.memberships_of_account(id).await.unwrap()),
         Obj::NewStaff => format!(
             "{:?}",

@@ -9,5 +9,6 @@ mod authz;
 mod exports;
 mod moves;
 mod orgs;
+mod records;
 mod recovery;
 mod security;

@@ -1,0 +1,1118 @@
+//! Continuing-education records: declaring, the conditional state changes of their review with
+//! the trail row of each step in the same transaction, the unit's review queue, preset opinions,
+//! and the figures of the annual verification computed in SQL.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, TransactionTrait, Value};
+
+use crate::organizations::escape_like;
+use crate::{ChangeError, Page, Store};
+
+/// What a declarer types; the same for a new record and for a correction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordFields {
+    pub year: i32,
+    pub category: String,
+    pub declaration: String,
+    pub course_name: String,
+    pub study_form: String,
+    pub institution_id: Option<i64>,
+    pub institution_name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub claimed_tenths: i64,
+    pub matches_specialty: bool,
+    pub main_author: bool,
+    pub passed: bool,
+    pub content: String,
+}
+
+/// Who did a step and for which organisation, with its result and opinion, for the trail.
+#[derive(Debug, Clone)]
+pub struct Step<'a> {
+    pub step: &'a str,
+    pub org_id: Option<i64>,
+    pub actor_id: i64,
+    pub result: &'a str,
+    pub opinion: &'a str,
+    pub recognised_tenths: Option<i64>,
+}
+
+/// A new record: whose it is, which unit reviews it, where it came from, where it starts.
+#[derive(Debug, Clone)]
+pub struct NewRecord<'a> {
+    pub fields: &'a RecordFields,
+    pub account_id: i64,
+    pub unit_id: i64,
+    pub declared_by: i64,
+    pub declared_for_org: Option<i64>,
+    pub source: &'a str,
+    pub state: &'a str,
+    pub recognised_tenths: Option<i64>,
+    pub import_key: Option<String>,
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Record {
+    pub id: i64,
+    pub account_id: i64,
+    pub unit_id: i64,
+    pub year: i32,
+    pub category: String,
+    pub declaration: String,
+    pub course_name: String,
+    pub study_form: String,
+    pub institution_id: Option<i64>,
+    pub institution_name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub claimed_tenths: i64,
+    pub recognised_tenths: Option<i64>,
+    pub matches_specialty: bool,
+    pub main_author: bool,
+    pub passed: bool,
+    pub content: String,
+    pub source: String,
+    pub state: String,
+    pub opinion: String,
+    pub declared_by: i64,
+    pub declared_for_org: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub version: i32,
+    pub real_name: String,
+    pub doc_number: String,
+    pub unit_name: String,
+}
+
+const RECORD: &str = "SELECT c.id, c.account_id, c.unit_id, c.year, c.category, c.declaration, \
+     c.course_name, c.study_form, c.institution_id, c.institution_name, c.start_date, c.end_date, \
+     c.claimed_tenths, c.recognised_tenths, c.matches_specialty, c.main_author, c.passed, c.content, \
+     c.source, c.state, c.opinion, c.declared_by, c.declared_for_org, c.created_at, c.submitted_at, \
+     c.decided_at, c.version, a.real_name, a.doc_number, o.name AS unit_name \
+     FROM ce_record c JOIN account a ON a.id = c.account_id JOIN organization o ON o.id = c.unit_id";
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct TrailRow {
+    pub step: String,
+    pub at: DateTime<Utc>,
+    pub result: String,
+    pub opinion: String,
+    pub recognised_tenths: Option<i64>,
+    pub actor_name: String,
+    pub org_name: Option<String>,
+}
+
+/// Filters of a record list: a person's own, or a unit's queue.
+#[derive(Debug, Clone, Default)]
+pub struct RecordFilter {
+    pub account_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub year: Option<i32>,
+    /// A state code, or "pending" for submitted and under review.
+    pub state: Option<String>,
+    pub category: Option<String>,
+    pub name: Option<String>,
+    pub doc_number: Option<String>,
+    pub course: Option<String>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// A rule set as stored.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct RuleSetRow {
+    pub id: i64,
+    pub name: String,
+    pub region_code: String,
+    pub series_code: Option<String>,
+    pub year_from: Option<i32>,
+    pub year_to: Option<i32>,
+    pub total_tenths: i64,
+    pub public_tenths: i64,
+    pub professional_tenths: i64,
+    pub elective_tenths: i64,
+    pub elective_only: bool,
+    pub main_author_tenths: i64,
+    pub other_author_tenths: i64,
+    pub deadline_month: i32,
+    pub deadline_day: i32,
+    pub version: i32,
+}
+
+const RULE_COLUMNS: &str = "r.id, r.name, r.region_code, r.series_code, r.year_from, r.year_to, \
+     r.total_tenths, r.public_tenths, r.professional_tenths, r.elective_tenths, r.elective_only, \
+     r.main_author_tenths, r.other_author_tenths, r.deadline_month, r.deadline_day, r.version";
+
+/// The id of the rule set for a year, a series and a region, as a scalar subquery over three
+/// SQL expressions: the longest region prefix wins, then a rule naming the series over one
+/// for every series, then the newest.
+fn rule_for(year: &str, series: &str, region: &str) -> String {
+    format!(
+        "(SELECT r0.id FROM rule_set r0 WHERE (r0.year_from IS NULL OR r0.year_from <= {year}) \
+         AND (r0.year_to IS NULL OR r0.year_to >= {year}) \
+         AND (r0.series_code IS NULL OR r0.series_code = {series}) \
+         AND substr({region}, 1, length(r0.region_prefix)) = r0.region_prefix \
+         ORDER BY length(r0.region_prefix) DESC, CASE WHEN r0.series_code IS NULL THEN 1 ELSE 0 END, \
+         r0.id DESC LIMIT 1)"
+    )
+}
+
+/// Approved hours per category and the hours still waiting, summed in SQL (cast, because
+/// PostgreSQL sums bigints as numeric).
+const SUMS: &str = "CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'public' THEN c.recognised_tenths ELSE 0 END) AS BIGINT) AS public_tenths, \
+     CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'professional' THEN c.recognised_tenths ELSE 0 END) AS BIGINT) AS professional_tenths, \
+     CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'elective' THEN c.recognised_tenths ELSE 0 END) AS BIGINT) AS elective_tenths, \
+     CAST(SUM(CASE WHEN c.state IN ('submitted', 'under_review') THEN c.claimed_tenths ELSE 0 END) AS BIGINT) AS pending_tenths";
+
+/// Whether the figures `p`, `f`, `e` (public, professional, elective) of a row meet the rule
+/// `r`, in SQL; NULL where no rule applies. The same arithmetic as `annual_check` in domain.
+fn met_sql(p: &str, f: &str, e: &str) -> String {
+    format!(
+        "CASE WHEN r.id IS NULL THEN NULL \
+         WHEN {p} + {f} + {e} >= r.total_tenths AND {p} >= r.public_tenths \
+         AND {f} >= r.professional_tenths \
+         AND (CASE WHEN r.elective_only THEN {e} \
+              ELSE {e} + (CASE WHEN {p} > r.public_tenths THEN {p} - r.public_tenths ELSE 0 END) \
+                       + (CASE WHEN {f} > r.professional_tenths THEN {f} - r.professional_tenths ELSE 0 END) END) \
+             >= r.elective_tenths \
+         THEN 1 ELSE 0 END"
+    )
+}
+
+/// A year of a person: approved hours per category, hours waiting, and the rule set.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct YearFigures {
+    pub year: i32,
+    pub public_tenths: i64,
+    pub professional_tenths: i64,
+    pub elective_tenths: i64,
+    pub pending_tenths: i64,
+    pub rule_id: Option<i64>,
+}
+
+/// One line of a unit's yearly verification table.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct StaffYearRow {
+    pub account_id: i64,
+    pub real_name: String,
+    pub doc_number: String,
+    pub unit_name: String,
+    pub series_code: Option<String>,
+    pub public_tenths: i64,
+    pub professional_tenths: i64,
+    pub elective_tenths: i64,
+    pub pending_tenths: i64,
+    pub rule_id: Option<i64>,
+    pub met: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StaffYearFilter {
+    pub within: i64,
+    pub year: i32,
+    /// "met", "short" or "none" (no rule applies).
+    pub result: Option<String>,
+    pub name: Option<String>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// Counts of a unit's yearly table by result.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResultCounts {
+    pub met: u64,
+    pub short: u64,
+    pub none: u64,
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct PresetOpinion {
+    pub id: i64,
+    pub step: String,
+    pub text: String,
+}
+
+fn count_of(row: Option<sea_orm::QueryResult>) -> Result<u64, DbErr> {
+    Ok(row
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0)
+        .max(0) as u64)
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+impl Store {
+    /// Stores a new record and the first step of its trail, in one transaction. An import key
+    /// seen before leaves the earlier record in place and answers `None`.
+    pub async fn create_record(
+        &self,
+        new: &NewRecord<'_>,
+        step: &Step<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, DbErr> {
+        let txn = self.db().begin().await?;
+        let f = new.fields;
+        let submitted = (new.state != "draft").then_some(now);
+        let decided = (new.state == "approved").then_some(now);
+        let decided_by = (new.state == "approved").then_some(new.declared_by);
+        let r = txn
+            .query_one_raw(self.stmt(
+                "INSERT INTO ce_record (account_id, unit_id, year, category, declaration, course_name, \
+                 study_form, institution_id, institution_name, start_date, end_date, claimed_tenths, \
+                 recognised_tenths, matches_specialty, main_author, passed, content, source, state, \
+                 opinion, import_key, declared_by, declared_for_org, created_at, submitted_at, \
+                 decided_at, decided_by, version) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, 1) \
+                 RETURNING id",
+                [
+                    new.account_id.into(),
+                    new.unit_id.into(),
+                    f.year.into(),
+                    f.category.clone().into(),
+                    f.declaration.clone().into(),
+                    f.course_name.clone().into(),
+                    f.study_form.clone().into(),
+                    f.institution_id.into(),
+                    f.institution_name.clone().into(),
+                    f.start_date.into(),
+                    f.end_date.into(),
+                    f.claimed_tenths.into(),
+                    new.recognised_tenths.into(),
+                    f.matches_specialty.into(),
+                    f.main_author.into(),
+                    f.passed.into(),
+                    f.content.clone().into(),
+                    new.source.into(),
+                    new.state.into(),
+                    new.import_key.clone().into(),
+                    new.declared_by.into(),
+                    new.declared_for_org.into(),
+                    now.into(),
+                    submitted.into(),
+                    decided.into(),
+                    decided_by.into(),
+                ],
+            ))
+            .await;
+        let id: i64 = match r {
+            Ok(Some(row)) => row.try_get("", "id")?,
+            Ok(None) => return Err(DbErr::Custom("insert returned no id".into())),
+            Err(e) if crate::is_unique_violation(&e) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        self.insert_step(&txn, id, step, now).await?;
+        txn.commit().await?;
+        Ok(Some(id))
+    }
+
+    async fn insert_step(
+        &self,
+        conn: &impl ConnectionTrait,
+        record: i64,
+        step: &Step<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbErr> {
+        conn.execute_raw(self.stmt(
+            "INSERT INTO review_trail (record_id, step, org_id, actor_id, at, result, opinion, \
+             recognised_tenths) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                record.into(),
+                step.step.into(),
+                step.org_id.into(),
+                step.actor_id.into(),
+                now.into(),
+                step.result.into(),
+                step.opinion.into(),
+                step.recognised_tenths.into(),
+            ],
+        ))
+        .await?;
+        Ok(())
+    }
+
+    pub async fn record(&self, id: i64) -> Result<Option<Record>, DbErr> {
+        Record::find_by_statement(self.stmt(&format!("{RECORD} WHERE c.id = ?"), [id.into()]))
+            .one(self.db())
+            .await
+    }
+
+    /// Rewrites what the declarer typed while the record is still theirs to change (the
+    /// version they edited, in one of `states`), and moves it to `to` with the step.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn update_record(
+        &self,
+        id: i64,
+        version: i32,
+        states: &[&str],
+        fields: &RecordFields,
+        to: &str,
+        step: Option<&Step<'_>>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ChangeError> {
+        let txn = self.db().begin().await?;
+        let f = fields;
+        let mut vals: Vec<Value> = vec![
+            f.year.into(),
+            f.category.clone().into(),
+            f.declaration.clone().into(),
+            f.course_name.clone().into(),
+            f.study_form.clone().into(),
+            f.institution_id.into(),
+            f.institution_name.clone().into(),
+            f.start_date.into(),
+            f.end_date.into(),
+            f.claimed_tenths.into(),
+            f.matches_specialty.into(),
+            f.main_author.into(),
+            f.passed.into(),
+            f.content.clone().into(),
+            to.into(),
+            (to == "submitted").then_some(now).into(),
+            id.into(),
+            version.into(),
+        ];
+        vals.extend(states.iter().map(|s| Value::from(*s)));
+        let r = txn
+            .execute_raw(self.stmt(
+                &format!(
+                    "UPDATE ce_record SET year = ?, category = ?, declaration = ?, course_name = ?, \
+                     study_form = ?, institution_id = ?, institution_name = ?, start_date = ?, \
+                     end_date = ?, claimed_tenths = ?, matches_specialty = ?, main_author = ?, \
+                     passed = ?, content = ?, state = ?, submitted_at = COALESCE(?, submitted_at), \
+                     version = version + 1 WHERE id = ? AND version = ? AND state IN ({})",
+                    placeholders(states.len())
+                ),
+                vals,
+            ))
+            .await?;
+        crate::one_row(&r)?;
+        if let Some(step) = step {
+            self.insert_step(&txn, id, step, now).await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Moves one record from one of `from` to `to` with its trail step, in one transaction;
+    /// `recognised` sets the recognised hours (approval, correction). Someone quicker makes it
+    /// a conflict and nothing changes.
+    pub async fn change_record(
+        &self,
+        id: i64,
+        from: &[&str],
+        to: &str,
+        step: &Step<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ChangeError> {
+        let txn = self.db().begin().await?;
+        let decides = matches!(to, "approved" | "rejected" | "returned");
+        let mut vals: Vec<Value> = vec![
+            to.into(),
+            step.opinion.into(),
+            step.recognised_tenths.into(),
+            decides.then_some(now).into(),
+            decides.then_some(step.actor_id).into(),
+            (to == "submitted").then_some(now).into(),
+            id.into(),
+        ];
+        vals.extend(from.iter().map(|s| Value::from(*s)));
+        let r = txn
+            .execute_raw(self.stmt(
+                &format!(
+                    "UPDATE ce_record SET state = ?, opinion = ?, \
+                     recognised_tenths = COALESCE(?, recognised_tenths), \
+                     decided_at = COALESCE(?, decided_at), decided_by = COALESCE(?, decided_by), \
+                     submitted_at = COALESCE(?, submitted_at), version = version + 1 \
+                     WHERE id = ? AND state IN ({})",
+                    placeholders(from.len())
+                ),
+                vals,
+            ))
+            .await?;
+        crate::one_row(&r)?;
+        self.insert_step(&txn, id, step, now).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// A reviewer's step in a unit's internal flow: the record (at the version the reviewer
+    /// saw) moves to under review and the review is kept. Two reviewers at once: one wins.
+    pub async fn add_review(
+        &self,
+        id: i64,
+        version: i32,
+        step: &Step<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ChangeError> {
+        let txn = self.db().begin().await?;
+        let r = txn
+            .execute_raw(self.stmt(
+                "UPDATE ce_record SET state = 'under_review', version = version + 1 \
+                 WHERE id = ? AND version = ? AND state IN ('submitted', 'under_review')",
+                [id.into(), version.into()],
+            ))
+            .await?;
+        crate::one_row(&r)?;
+        self.insert_step(&txn, id, step, now).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The different staff who reviewed the record since it was last submitted.
+    pub async fn reviewers_since_submit(&self, id: i64) -> Result<Vec<i64>, DbErr> {
+        let rows = self
+            .db()
+            .query_all_raw(self.stmt(
+                "SELECT DISTINCT actor_id FROM review_trail WHERE record_id = ? AND step = 'review' \
+                 AND id > (SELECT COALESCE(MAX(id), 0) FROM review_trail WHERE record_id = ? AND step = 'submit')",
+                [id.into(), id.into()],
+            ))
+            .await?;
+        rows.iter()
+            .map(|r| r.try_get::<i64>("", "actor_id"))
+            .collect()
+    }
+
+    /// Deletes a record of the person that is still theirs (in one of `states`), with its
+    /// trail and attachment rows.
+    pub async fn delete_record(
+        &self,
+        id: i64,
+        account: i64,
+        states: &[&str],
+    ) -> Result<(), ChangeError> {
+        let txn = self.db().begin().await?;
+        let mut vals: Vec<Value> = vec![id.into(), account.into()];
+        vals.extend(states.iter().map(|s| Value::from(*s)));
+        let found = txn
+            .query_one_raw(self.stmt(
+                &format!(
+                    "SELECT id FROM ce_record WHERE id = ? AND account_id = ? AND state IN ({})",
+                    placeholders(states.len())
+                ),
+                vals.clone(),
+            ))
+            .await?;
+        if found.is_none() {
+            return Err(ChangeError::Conflict);
+        }
+        txn.execute_raw(self.stmt("DELETE FROM review_trail WHERE record_id = ?", [id.into()]))
+            .await?;
+        txn.execute_raw(self.stmt(
+            "DELETE FROM attachment WHERE owner_kind = 'ce_record' AND owner_id = ?",
+            [id.into()],
+        ))
+        .await?;
+        let r = txn
+            .execute_raw(self.stmt(
+                &format!(
+                    "DELETE FROM ce_record WHERE id = ? AND account_id = ? AND state IN ({})",
+                    placeholders(states.len())
+                ),
+                vals,
+            ))
+            .await?;
+        crate::one_row(&r)?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// A unit decides many submitted records at once with one opinion: approval recognises the
+    /// claimed hours. Records no longer waiting (someone was quicker) are left alone; the ids
+    /// changed here, each with its trail row, are returned.
+    pub async fn decide_records(
+        &self,
+        ids: &[i64],
+        unit: i64,
+        to: &str,
+        step: &Step<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>, DbErr> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let txn = self.db().begin().await?;
+        let approve = to == "approved";
+        let mut vals: Vec<Value> = vec![
+            to.into(),
+            step.opinion.into(),
+            approve.into(),
+            now.into(),
+            step.actor_id.into(),
+            unit.into(),
+        ];
+        vals.extend(ids.iter().map(|i| Value::from(*i)));
+        let rows = txn
+            .query_all_raw(self.stmt(
+                &format!(
+                    "UPDATE ce_record SET state = ?, opinion = ?, \
+                     recognised_tenths = CASE WHEN ? THEN claimed_tenths ELSE recognised_tenths END, \
+                     decided_at = ?, decided_by = ?, version = version + 1 \
+                     WHERE unit_id = ? AND state = 'submitted' AND id IN ({}) RETURNING id",
+                    placeholders(ids.len())
+                ),
+                vals,
+            ))
+            .await?;
+        let changed: Vec<i64> = rows
+            .iter()
+            .map(|r| r.try_get::<i64>("", "id"))
+            .collect::<Result<_, _>>()?;
+        if !changed.is_empty() {
+            let mut vals: Vec<Value> = vec![
+                step.step.into(),
+                step.org_id.into(),
+                step.actor_id.into(),
+                now.into(),
+                step.result.into(),
+                step.opinion.into(),
+                approve.into(),
+            ];
+            vals.extend(changed.iter().map(|i| Value::from(*i)));
+            txn.execute_raw(self.stmt(
+                &format!(
+                    "INSERT INTO review_trail (record_id, step, org_id, actor_id, at, result, opinion, \
+                     recognised_tenths) SELECT id, ?, ?, ?, ?, ?, ?, \
+                     CASE WHEN ? THEN recognised_tenths ELSE NULL END FROM ce_record WHERE id IN ({})",
+                    placeholders(changed.len())
+                ),
+                vals,
+            ))
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(changed)
+    }
+
+    /// How many of `ids` are records of another unit than `unit`.
+    pub async fn foreign_records(&self, ids: &[i64], unit: i64) -> Result<u64, DbErr> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut vals: Vec<Value> = vec![unit.into()];
+        vals.extend(ids.iter().map(|i| Value::from(*i)));
+        count_of(
+            self.db()
+                .query_one_raw(self.stmt(
+                    &format!(
+                        "SELECT COUNT(*) AS n FROM ce_record WHERE unit_id <> ? AND id IN ({})",
+                        placeholders(ids.len())
+                    ),
+                    vals,
+                ))
+                .await?,
+        )
+    }
+
+    /// 培训信息维护: the unit corrects an approved record (the fields and the recognised
+    /// hours) with a reason; the figures that count it change with it.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn correct_record(
+        &self,
+        id: i64,
+        version: i32,
+        unit: i64,
+        fields: &RecordFields,
+        recognised_tenths: i64,
+        step: &Step<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ChangeError> {
+        let txn = self.db().begin().await?;
+        let f = fields;
+        let r = txn
+            .execute_raw(self.stmt(
+                "UPDATE ce_record SET year = ?, category = ?, declaration = ?, course_name = ?, \
+                 study_form = ?, institution_name = ?, start_date = ?, end_date = ?, \
+                 claimed_tenths = ?, recognised_tenths = ?, matches_specialty = ?, main_author = ?, \
+                 passed = ?, content = ?, version = version + 1 \
+                 WHERE id = ? AND version = ? AND unit_id = ? AND state = 'approved'",
+                [
+                    f.year.into(),
+                    f.category.clone().into(),
+                    f.declaration.clone().into(),
+                    f.course_name.clone().into(),
+                    f.study_form.clone().into(),
+                    f.institution_name.clone().into(),
+                    f.start_date.into(),
+                    f.end_date.into(),
+                    f.claimed_tenths.into(),
+                    recognised_tenths.into(),
+                    f.matches_specialty.into(),
+                    f.main_author.into(),
+                    f.passed.into(),
+                    f.content.clone().into(),
+                    id.into(),
+                    version.into(),
+                    unit.into(),
+                ],
+            ))
+            .await?;
+        crate::one_row(&r)?;
+        self.insert_step(&txn, id, step, now).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The unit deletes an approved record with a reason. The record goes to the state
+    /// "deleted" (kept with its trail, counted nowhere) rather than out of the table, so the
+    /// reason and who gave it stay on file.
+    pub async fn delete_approved(
+        &self,
+        id: i64,
+        unit: i64,
+        step: &Step<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ChangeError> {
+        let txn = self.db().begin().await?;
+        let r = txn
+            .execute_raw(self.stmt(
+                "UPDATE ce_record SET state = 'deleted', opinion = ?, version = version + 1 \
+                 WHERE id = ? AND unit_id = ? AND state = 'approved'",
+                [step.opinion.into(), id.into(), unit.into()],
+            ))
+            .await?;
+        crate::one_row(&r)?;
+        self.insert_step(&txn, id, step, now).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    pub async fn review_trail(&self, record: i64) -> Result<Vec<TrailRow>, DbErr> {
+        TrailRow::find_by_statement(self.stmt(
+            "SELECT t.step, t.at, t.result, t.opinion, t.recognised_tenths, a.real_name AS actor_name, \
+             o.name AS org_name FROM review_trail t JOIN account a ON a.id = t.actor_id \
+             LEFT JOIN organization o ON o.id = t.org_id WHERE t.record_id = ? ORDER BY t.id",
+            [record.into()],
+        ))
+        .all(self.db())
+        .await
+    }
+
+    fn record_where(f: &RecordFilter) -> (String, Vec<Value>) {
+        let mut wh: Vec<String> = Vec::new();
+        let mut vals: Vec<Value> = Vec::new();
+        if let Some(a) = f.account_id {
+            wh.push("c.account_id = ?".into());
+            vals.push(a.into());
+        }
+        if let Some(u) = f.unit_id {
+            wh.push("c.unit_id = ?".into());
+            vals.push(u.into());
+            // A unit never sees its staff's drafts.
+            wh.push("c.state <> 'draft'".into());
+        }
+        match f.state.as_deref().filter(|s| !s.is_empty()) {
+            Some("pending") => wh.push("c.state IN ('submitted', 'under_review')".into()),
+            Some(s) => {
+                wh.push("c.state = ?".into());
+                vals.push(s.into());
+            }
+            None => wh.push("c.state <> 'deleted'".into()),
+        }
+        if let Some(y) = f.year {
+            wh.push("c.year = ?".into());
+            vals.push(y.into());
+        }
+        if let Some(c) = f.category.as_deref().filter(|s| !s.is_empty()) {
+            wh.push("c.category = ?".into());
+            vals.push(c.into());
+        }
+        if let Some(n) = f.name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            wh.push("c.account_id IN (SELECT id FROM account WHERE real_name LIKE ?)".into());
+            vals.push(format!("%{}%", escape_like(n)).into());
+        }
+        if let Some(d) = f
+            .doc_number
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            wh.push("c.account_id IN (SELECT id FROM account WHERE doc_number = ?)".into());
+            vals.push(d.to_ascii_uppercase().into());
+        }
+        if let Some(n) = f.course.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            wh.push("c.course_name LIKE ?".into());
+            vals.push(format!("%{}%", escape_like(n)).into());
+        }
+        if wh.is_empty() {
+            wh.push("1 = 1".into());
+        }
+        (wh.join(" AND "), vals)
+    }
+
+    /// A page of records, newest submission first (drafts by creation).
+    pub async fn records(&self, f: &RecordFilter) -> Result<Page<Record>, DbErr> {
+        let (page, per_page) = crate::page_bounds(f.page, f.per_page);
+        let (wh, vals) = Self::record_where(f);
+        let total = count_of(
+            self.db()
+                .query_one_raw(self.stmt(
+                    &format!("SELECT COUNT(*) AS n FROM ce_record c WHERE {wh}"),
+                    vals.clone(),
+                ))
+                .await?,
+        )?;
+        let mut page_vals = vals;
+        page_vals.push((per_page as i64).into());
+        page_vals.push((((page - 1) * per_page) as i64).into());
+        let items = Record::find_by_statement(self.stmt(
+            &format!(
+                "{RECORD} WHERE {wh} ORDER BY COALESCE(c.submitted_at, c.created_at) DESC, c.id DESC \
+                 LIMIT ? OFFSET ?"
+            ),
+            page_vals,
+        ))
+        .all(self.db())
+        .await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// Every record of a filter, for an export; capped so that a file stays a file.
+    pub async fn records_for_export(
+        &self,
+        f: &RecordFilter,
+        limit: u64,
+    ) -> Result<Vec<Record>, DbErr> {
+        let (wh, mut vals) = Self::record_where(f);
+        vals.push((limit as i64).into());
+        Record::find_by_statement(self.stmt(
+            &format!(
+                "{RECORD} WHERE {wh} ORDER BY COALESCE(c.submitted_at, c.created_at) DESC, c.id DESC LIMIT ?"
+            ),
+            vals,
+        ))
+        .all(self.db())
+        .await
+    }
+
+    /// Records of the unit waiting for a decision, and records returned to their declarers.
+    pub async fn record_todo_counts(&self, unit: i64) -> Result<(u64, u64), DbErr> {
+        let row = self
+            .db()
+            .query_one_raw(self.stmt(
+                "SELECT SUM(CASE WHEN state IN ('submitted', 'under_review') THEN 1 ELSE 0 END) AS pending, \
+                 SUM(CASE WHEN state = 'returned' THEN 1 ELSE 0 END) AS returned \
+                 FROM ce_record WHERE unit_id = ? AND state IN ('submitted', 'under_review', 'returned')",
+                [unit.into()],
+            ))
+            .await?;
+        let get = |name: &str| -> Result<u64, DbErr> {
+            Ok(row
+                .as_ref()
+                .map(|r| r.try_get::<Option<i64>>("", name))
+                .transpose()?
+                .flatten()
+                .unwrap_or(0)
+                .max(0) as u64)
+        };
+        Ok((get("pending")?, get("returned")?))
+    }
+
+    /// The person's records returned to them for correction.
+    pub async fn returned_count(&self, account: i64) -> Result<u64, DbErr> {
+        count_of(
+            self.db()
+                .query_one_raw(self.stmt(
+                    "SELECT COUNT(*) AS n FROM ce_record WHERE account_id = ? AND year > 0 AND state = 'returned'",
+                    [account.into()],
+                ))
+                .await?,
+        )
+    }
+
+    pub async fn rule_sets(&self) -> Result<Vec<RuleSetRow>, DbErr> {
+        RuleSetRow::find_by_statement(self.stmt(
+            &format!(
+                "SELECT {RULE_COLUMNS} FROM rule_set r ORDER BY r.region_prefix, r.year_from, r.id"
+            ),
+            [],
+        ))
+        .all(self.db())
+        .await
+    }
+
+    pub async fn rule_set(&self, id: i64) -> Result<Option<RuleSetRow>, DbErr> {
+        RuleSetRow::find_by_statement(self.stmt(
+            &format!("SELECT {RULE_COLUMNS} FROM rule_set r WHERE r.id = ?"),
+            [id.into()],
+        ))
+        .one(self.db())
+        .await
+    }
+
+    /// The rule set for a year of someone in `region_code` of `series`.
+    pub async fn rule_set_for(
+        &self,
+        year: i32,
+        series: Option<&str>,
+        region_code: &str,
+    ) -> Result<Option<RuleSetRow>, DbErr> {
+        let pick = rule_for("?", "?", "?");
+        RuleSetRow::find_by_statement(self.stmt(
+            &format!("SELECT {RULE_COLUMNS} FROM rule_set r WHERE r.id = {pick}"),
+            [
+                year.into(),
+                year.into(),
+                series.map(str::to_owned).into(),
+                region_code.into(),
+            ],
+        ))
+        .one(self.db())
+        .await
+    }
+
+    /// The years of a person with approved or waiting records (or only `year`), with their
+    /// figures and rule set, newest first. Region and series choose the rule sets.
+    pub async fn year_figures(
+        &self,
+        account: i64,
+        year: Option<i32>,
+        series: Option<&str>,
+        region_code: &str,
+    ) -> Result<Vec<YearFigures>, DbErr> {
+        let pick = rule_for("y.year", "?", "?");
+        let mut vals: Vec<Value> = vec![
+            series.map(str::to_owned).into(),
+            region_code.into(),
+            account.into(),
+        ];
+        let year_sql = match year {
+            Some(y) => {
+                vals.push(y.into());
+                "AND c.year = ?"
+            }
+            None => "",
+        };
+        YearFigures::find_by_statement(self.stmt(
+            &format!(
+                "SELECT y.year, y.public_tenths, y.professional_tenths, y.elective_tenths, \
+                 y.pending_tenths, {pick} AS rule_id FROM (SELECT c.year, {SUMS} FROM ce_record c \
+                 WHERE c.account_id = ? {year_sql} AND c.state IN ('approved', 'submitted', 'under_review') \
+                 GROUP BY c.year) y ORDER BY y.year DESC"
+            ),
+            vals,
+        ))
+        .all(self.db())
+        .await
+    }
+
+    fn staff_year_sql(f: &StaffYearFilter) -> (String, Vec<Value>) {
+        let pick = rule_for("?", "p.series_code", "o.region_code");
+        let mut vals: Vec<Value> = vec![f.year.into(), f.year.into(), f.within.into()];
+        let mut name_sql = String::new();
+        if let Some(n) = f.name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            name_sql = " AND a.real_name LIKE ?".into();
+            vals.push(format!("%{}%", escape_like(n)).into());
+        }
+        vals.push(f.year.into());
+        let met = met_sql(
+            "t.public_tenths",
+            "t.professional_tenths",
+            "t.elective_tenths",
+        );
+        let sql = format!(
+            "WITH staff AS (SELECT a.id AS account_id, a.real_name, a.doc_number, o.name AS unit_name, \
+               p.series_code, b.requested_at, b.id AS binding_id, {pick} AS rule_id \
+               FROM binding b JOIN account a ON a.id = b.account_id JOIN organization o ON o.id = b.unit_id \
+               LEFT JOIN person_profile p ON p.account_id = b.account_id \
+               WHERE b.unit_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = ?) \
+               AND b.state = 'confirmed'{name_sql}), \
+             done AS (SELECT c.account_id, {SUMS} FROM ce_record c WHERE c.year = ? \
+               AND c.state IN ('approved', 'submitted', 'under_review') \
+               AND c.account_id IN (SELECT account_id FROM staff) GROUP BY c.account_id), \
+             t AS (SELECT s.*, COALESCE(d.public_tenths, 0) AS public_tenths, \
+               COALESCE(d.professional_tenths, 0) AS professional_tenths, \
+               COALESCE(d.elective_tenths, 0) AS elective_tenths, \
+               COALESCE(d.pending_tenths, 0) AS pending_tenths \
+               FROM staff s LEFT JOIN done d ON d.account_id = s.account_id), \
+             fig AS (SELECT t.*, {met} AS met FROM t LEFT JOIN rule_set r ON r.id = t.rule_id) "
+        );
+        (sql, vals)
+    }
+
+    fn result_where(result: Option<&str>) -> &'static str {
+        match result {
+            Some("met") => "WHERE met = 1",
+            Some("short") => "WHERE met = 0",
+            Some("none") => "WHERE met IS NULL",
+            _ => "",
+        }
+    }
+
+    /// A unit's (or a supervisor's subtree's) staff with their figures of a year against the
+    /// rule sets, filtered by result and paginated, all in SQL.
+    pub async fn staff_year(&self, f: &StaffYearFilter) -> Result<Page<StaffYearRow>, DbErr> {
+        let (page, per_page) = crate::page_bounds(f.page, f.per_page);
+        let (with, vals) = Self::staff_year_sql(f);
+        let wh = Self::result_where(f.result.as_deref());
+        let total = count_of(
+            self.db()
+                .query_one_raw(self.stmt(
+                    &format!("{with} SELECT COUNT(*) AS n FROM fig {wh}"),
+                    vals.clone(),
+                ))
+                .await?,
+        )?;
+        let mut page_vals = vals;
+        page_vals.push((per_page as i64).into());
+        page_vals.push((((page - 1) * per_page) as i64).into());
+        let items = StaffYearRow::find_by_statement(self.stmt(
+            &format!(
+                "{with} SELECT account_id, real_name, doc_number, unit_name, series_code, public_tenths, \
+                 professional_tenths, elective_tenths, pending_tenths, rule_id, met FROM fig {wh} \
+                 ORDER BY requested_at DESC, binding_id DESC LIMIT ? OFFSET ?"
+            ),
+            page_vals,
+        ))
+        .all(self.db())
+        .await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// Every row of a yearly table, for an export.
+    pub async fn staff_year_all(
+        &self,
+        f: &StaffYearFilter,
+        limit: u64,
+    ) -> Result<Vec<StaffYearRow>, DbErr> {
+        let (with, mut vals) = Self::staff_year_sql(f);
+        let wh = Self::result_where(f.result.as_deref());
+        vals.push((limit as i64).into());
+        StaffYearRow::find_by_statement(self.stmt(
+            &format!(
+                "{with} SELECT account_id, real_name, doc_number, unit_name, series_code, public_tenths, \
+                 professional_tenths, elective_tenths, pending_tenths, rule_id, met FROM fig {wh} \
+                 ORDER BY requested_at DESC, binding_id DESC LIMIT ?"
+            ),
+            vals,
+        ))
+        .all(self.db())
+        .await
+    }
+
+    /// How many of the table meet, fall short, or have no rule.
+    pub async fn staff_year_counts(&self, f: &StaffYearFilter) -> Result<ResultCounts, DbErr> {
+        let (with, vals) = Self::staff_year_sql(f);
+        let rows = self
+            .db()
+            .query_all_raw(self.stmt(
+                &format!("{with} SELECT met, COUNT(*) AS n FROM fig GROUP BY met"),
+                vals,
+            ))
+            .await?;
+        let mut c = ResultCounts::default();
+        for r in rows {
+            let met: Option<i32> = r.try_get("", "met")?;
+            let n = r.try_get::<i64>("", "n")?.max(0) as u64;
+            match met {
+                Some(1) => c.met += n,
+                Some(_) => c.short += n,
+                None => c.none += n,
+            }
+        }
+        Ok(c)
+    }
+
+    pub async fn preset_opinions(&self, org: i64) -> Result<Vec<PresetOpinion>, DbErr> {
+        PresetOpinion::find_by_statement(self.stmt(
+            "SELECT id, step, text FROM preset_opinion WHERE org_id = ? AND business = 'ce_record' \
+             ORDER BY step, sort, id",
+            [org.into()],
+        ))
+        .all(self.db())
+        .await
+    }
+
+    pub async fn add_preset_opinion(&self, org: i64, step: &str, text: &str) -> Result<(), DbErr> {
+        self.db()
+            .execute_raw(self.stmt(
+                "INSERT INTO preset_opinion (org_id, business, step, text, sort) VALUES (?, 'ce_record', ?, ?, \
+                 (SELECT COALESCE(MAX(sort), 0) + 1 FROM preset_opinion WHERE org_id = ?))",
+                [org.into(), step.into(), text.into(), org.into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_preset_opinion(&self, org: i64, id: i64) -> Result<(), ChangeError> {
+        let r = self
+            .db()
+            .execute_raw(self.stmt(
+                "DELETE FROM preset_opinion WHERE id = ? AND org_id = ?",
+                [id.into(), org.into()],
+            ))
+            .await?;
+        crate::one_row(&r)
+    }
+
+    /// How many reviewers the unit's internal flow needs (0: none).
+    pub async fn record_reviewers(&self, org: i64) -> Result<u32, DbErr> {
+        let row = self
+            .db()
+            .query_one_raw(self.stmt(
+                "SELECT record_reviewers FROM organization WHERE id = ?",
+                [org.into()],
+            ))
+            .await?;
+        Ok(row
+            .map(|r| r.try_get::<i32>("", "record_reviewers"))
+            .transpose()?
+            .unwrap_or(0)
+            .max(0) as u32)
+    }
+
+    pub async fn set_record_reviewers(&self, org: i64, n: u32) -> Result<(), DbErr> {
+        self.db()
+            .execute_raw(self.stmt(
+                "UPDATE organization SET record_reviewers = ? WHERE id = ?",
+                [(n as i32).into(), org.into()],
+            ))
+            .await?;
+        Ok(())
+    }
+}
+
+impl RuleSetRow {
+    /// The rule set as the domain's rules read it.
+    pub fn to_domain(&self) -> domain::verification::RuleSet {
+        use domain::hours::Hours;
+        domain::verification::RuleSet {
+            name: self.name.clone(),
+            region_code: self.region_code.clone(),
+            series_code: self.series_code.clone(),
+            year_from: self.year_from,
+            year_to: self.year_to,
+            requirement: domain::verification::YearRequirement {
+                total: Hours::from_tenths(self.total_tenths),
+                public: Hours::from_tenths(self.public_tenths),
+                professional: Hours::from_tenths(self.professional_tenths),
+                elective: Hours::from_tenths(self.elective_tenths),
+                elective_counts_only_as_elective: self.elective_only,
+                caps: Vec::new(),
+            },
+            declaration: domain::record::DeclarationRules {
+                main_author_hours: Hours::from_tenths(self.main_author_tenths),
+                other_author_hours: Hours::from_tenths(self.other_author_tenths),
+            },
+            deadline: (
+                self.deadline_month.clamp(1, 12) as u32,
+                self.deadline_day.clamp(1, 31) as u32,
+            ),
+        }
+    }
+}

@@ -1,0 +1,462 @@
+//! A person's own records (个人申报): declare, keep as a draft (暂存), submit (送审 / 保存并申报),
+//! withdraw (回收) before anyone reviews, edit and resubmit after a return, delete a draft.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::record::{self, RecordState};
+use serde::Deserialize;
+use store::ChangeError;
+use store::records::{NewRecord, Record, RecordFilter, Step};
+
+use super::form::{self, RecordForm};
+use super::view::{RecordView, TrailView};
+use super::{FormPage, Mode, RuleContext};
+use crate::AppState;
+use crate::audit::ClientIp;
+use crate::auth::{AsSelf, CurrentUser};
+use crate::error::AppResult;
+use crate::forms::{self, CsrfForm, FieldErrors, Once};
+use crate::layout::Chrome;
+use crate::pager::Pager;
+use crate::policy;
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct MineQuery {
+    year: String,
+    state: String,
+    page: u64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "records/mine.html")]
+pub struct MinePage {
+    c: Chrome,
+    q: MineQuery,
+    rows: Vec<RecordView>,
+    pager: Pager,
+    bound: bool,
+    states: Vec<(&'static str, &'static str)>,
+}
+
+impl MinePage {
+    fn same(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
+}
+
+pub async fn list(
+    State(app): State<AppState>,
+    AsSelf(user): AsSelf,
+    Query(q): Query<MineQuery>,
+) -> AppResult<Response> {
+    let page = app
+        .store
+        .records(&RecordFilter {
+            account_id: Some(user.account.id),
+            year: q.year.trim().parse().ok(),
+            state: Some(q.state.clone()),
+            page: q.page,
+            per_page: 20,
+            ..Default::default()
+        })
+        .await?;
+    let bound = RuleContext::of_person(&app, user.account.id)
+        .await?
+        .is_some();
+    let query =
+        serde_urlencoded::to_string([("year", &q.year), ("state", &q.state)]).unwrap_or_default();
+    Ok(MinePage {
+        c: Chrome::for_user("学时申报", "/me/records", &user),
+        rows: page.items.iter().map(RecordView::of).collect(),
+        pager: Pager::new(&page, "/me/records", &query),
+        bound,
+        states: super::STATE_FILTERS.to_vec(),
+        q,
+    }
+    .into_response())
+}
+
+fn not_bound(user: &CurrentUser) -> Response {
+    user.session.flash(
+        "error",
+        "请先在“工作单位”中绑定本人的工作单位，并经单位确认后再申报学时。",
+    );
+    Redirect::to("/me/employment").into_response()
+}
+
+pub async fn new(State(app): State<AppState>, AsSelf(user): AsSelf) -> AppResult<Response> {
+    if RuleContext::of_person(&app, user.account.id)
+        .await?
+        .is_none()
+    {
+        return Ok(not_bound(&user));
+    }
+    let year = app.today().format("%Y").to_string().parse().unwrap_or(2026);
+    Ok(FormPage::new(
+        Chrome::for_user("申报学时", "/me/records", &user),
+        Mode::Person,
+        "/me/records/new".into(),
+        RecordForm::blank(year, forms::new_form_key()),
+        FieldErrors::default(),
+    )
+    .into_response())
+}
+
+fn intent_state(intent: &str) -> RecordState {
+    if intent == "submit" {
+        RecordState::Submitted
+    } else {
+        RecordState::Draft
+    }
+}
+
+pub async fn create(
+    State(app): State<AppState>,
+    AsSelf(user): AsSelf,
+    CsrfForm(f): CsrfForm<RecordForm>,
+) -> AppResult<Response> {
+    let Some(cx) = RuleContext::of_person(&app, user.account.id).await? else {
+        return Ok(not_bound(&user));
+    };
+    if let Once::Respond(r) = forms::begin_once(&app, &f.form_key).await? {
+        return Ok(r);
+    }
+    let rules = cx.rules_for(&app, &f.year).await?;
+    let fields = match form::check(&f, &rules.context(app.today(), false)) {
+        Ok(fields) => fields,
+        Err(errors) => {
+            forms::abandon_once(&app, &f.form_key).await?;
+            return Ok(FormPage::new(
+                Chrome::for_user("申报学时", "/me/records", &user),
+                Mode::Person,
+                "/me/records/new".into(),
+                f,
+                errors,
+            )
+            .into_response());
+        }
+    };
+    let state = intent_state(&f.intent);
+    let step_name = if state == RecordState::Submitted {
+        "submit"
+    } else {
+        "create"
+    };
+    let id = app
+        .store
+        .create_record(
+            &NewRecord {
+                fields: &fields,
+                account_id: user.account.id,
+                unit_id: cx.unit_id,
+                declared_by: user.account.id,
+                declared_for_org: None,
+                source: "self",
+                state: state.code(),
+                recognised_tenths: None,
+                import_key: None,
+            },
+            &Step {
+                step: step_name,
+                org_id: None,
+                actor_id: user.account.id,
+                result: if state == RecordState::Submitted {
+                    "送审"
+                } else {
+                    "暂存"
+                },
+                opinion: "",
+                recognised_tenths: None,
+            },
+            app.now(),
+        )
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("a personal record has no import key"))?;
+    user.session.flash(
+        "success",
+        if state == RecordState::Submitted {
+            format!("已送审，等待“{}”审核。", cx.unit_name)
+        } else {
+            "已暂存。确认无误后请点“送审”。".to_owned()
+        },
+    );
+    let location = format!("/me/records/{id}");
+    forms::finish_once(&app, &f.form_key, &location).await?;
+    Ok(Redirect::to(&location).into_response())
+}
+
+/// The person's own record, or the policy's refusal.
+async fn own(app: &AppState, ip: &ClientIp, user: &CurrentUser, id: i64) -> AppResult<Record> {
+    match app.store.record(id).await? {
+        // Someone acting for an organisation reaches records through its pages, not these.
+        Some(r)
+            if user.acting.is_none() && r.account_id == user.account.id && r.state != "deleted" =>
+        {
+            Ok(r)
+        }
+        _ => Err(policy::deny(app, user, ip, &format!("查看他人的学时记录 {id}")).await),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "records/show.html")]
+pub struct ShowPage {
+    pub c: Chrome,
+    pub r: RecordView,
+    pub trail: Vec<TrailView>,
+    pub owner_actions: bool,
+    pub may_edit: bool,
+    pub may_withdraw: bool,
+    pub review: Option<super::review::ReviewPanel>,
+    pub unit_actions: bool,
+    pub back: &'static str,
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let r = own(&app, &ip, &user, id).await?;
+    let state = RecordState::from_code(&r.state);
+    let trail = app.store.review_trail(id).await?;
+    Ok(ShowPage {
+        c: Chrome::for_user("学时记录", "/me/records", &user),
+        may_edit: state.is_some_and(record::may_edit),
+        may_withdraw: state == Some(RecordState::Submitted),
+        owner_actions: true,
+        review: None,
+        unit_actions: false,
+        back: "/me/records",
+        r: RecordView::of(&r),
+        trail: trail.into_iter().map(TrailView::of).collect(),
+    }
+    .into_response())
+}
+
+pub async fn edit(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let r = own(&app, &ip, &user, id).await?;
+    if !RecordState::from_code(&r.state).is_some_and(record::may_edit) {
+        user.session
+            .flash("error", "该记录已送审或已审核，不能修改。");
+        return Ok(Redirect::to(&format!("/me/records/{id}")).into_response());
+    }
+    Ok(FormPage::new(
+        Chrome::for_user("修改学时记录", "/me/records", &user),
+        Mode::Person,
+        format!("/me/records/{id}/edit"),
+        RecordForm::of(&r),
+        FieldErrors::default(),
+    )
+    .with_opinion(&r)
+    .into_response())
+}
+
+pub async fn update(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<RecordForm>,
+) -> AppResult<Response> {
+    let r = own(&app, &ip, &user, id).await?;
+    let Some(cx) = RuleContext::of_person(&app, user.account.id).await? else {
+        return Ok(not_bound(&user));
+    };
+    let here = format!("/me/records/{id}");
+    let current = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
+    if !record::may_edit(current) {
+        user.session
+            .flash("error", "该记录已送审或已审核，不能修改。");
+        return Ok(Redirect::to(&here).into_response());
+    }
+    let rules = cx.rules_for(&app, &f.year).await?;
+    let fields = match form::check(&f, &rules.context(app.today(), false)) {
+        Ok(fields) => fields,
+        Err(errors) => {
+            return Ok(FormPage::new(
+                Chrome::for_user("修改学时记录", "/me/records", &user),
+                Mode::Person,
+                format!("/me/records/{id}/edit"),
+                f,
+                errors,
+            )
+            .with_opinion(&r)
+            .into_response());
+        }
+    };
+    let to = if f.intent == "submit" {
+        match record::submit(current) {
+            Ok(s) => s,
+            Err(e) => {
+                user.session.flash("error", e.to_string());
+                return Ok(Redirect::to(&here).into_response());
+            }
+        }
+    } else {
+        current
+    };
+    let step = (to == RecordState::Submitted).then_some(Step {
+        step: "submit",
+        org_id: None,
+        actor_id: user.account.id,
+        result: "送审",
+        opinion: "",
+        recognised_tenths: None,
+    });
+    match app
+        .store
+        .update_record(
+            id,
+            f.version,
+            &["draft", "returned"],
+            &fields,
+            to.code(),
+            step.as_ref(),
+            app.now(),
+        )
+        .await
+    {
+        Ok(()) => user.session.flash(
+            "success",
+            if to == RecordState::Submitted {
+                "已保存并送审，等待单位审核。"
+            } else {
+                "已保存。"
+            },
+        ),
+        Err(ChangeError::Conflict) => user.session.flash(
+            "error",
+            "该记录已在别处修改或送审，您的修改未保存，请刷新后重试。",
+        ),
+        Err(ChangeError::Db(e)) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&here).into_response())
+}
+
+pub async fn submit(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    CsrfForm(_f): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let r = own(&app, &ip, &user, id).await?;
+    let here = format!("/me/records/{id}");
+    let current = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
+    let next = match record::submit(current) {
+        Ok(s) => s,
+        Err(e) => {
+            user.session.flash("error", e.to_string());
+            return Ok(Redirect::to(&here).into_response());
+        }
+    };
+    let step = Step {
+        step: "submit",
+        org_id: None,
+        actor_id: user.account.id,
+        result: "送审",
+        opinion: "",
+        recognised_tenths: None,
+    };
+    match app
+        .store
+        .change_record(id, &[current.code()], next.code(), &step, app.now())
+        .await
+    {
+        Ok(()) => user
+            .session
+            .flash("success", format!("已送审，等待“{}”审核。", r.unit_name)),
+        Err(ChangeError::Conflict) => user
+            .session
+            .flash("error", "该记录的状态已经改变，请刷新查看。"),
+        Err(ChangeError::Db(e)) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&here).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Empty {}
+
+pub async fn withdraw(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    CsrfForm(_f): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let r = own(&app, &ip, &user, id).await?;
+    let here = format!("/me/records/{id}");
+    let current = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
+    // Reviews in the internal flow move a record to under review, so a record still
+    // "submitted" has been reviewed by nobody.
+    let next = match record::withdraw(current, current != RecordState::Submitted) {
+        Ok(s) => s,
+        Err(e) => {
+            user.session.flash("error", e.to_string());
+            return Ok(Redirect::to(&here).into_response());
+        }
+    };
+    let step = Step {
+        step: "withdraw",
+        org_id: None,
+        actor_id: user.account.id,
+        result: "回收",
+        opinion: "",
+        recognised_tenths: None,
+    };
+    match app
+        .store
+        .change_record(id, &["submitted"], next.code(), &step, app.now())
+        .await
+    {
+        Ok(()) => user
+            .session
+            .flash("success", "已回收，记录回到暂存状态，可修改后重新送审。"),
+        Err(ChangeError::Conflict) => user.session.flash("error", "单位已开始审核，不能回收。"),
+        Err(ChangeError::Db(e)) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&here).into_response())
+}
+
+pub async fn delete(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    CsrfForm(_f): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let r = own(&app, &ip, &user, id).await?;
+    let current = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
+    if let Err(e) = record::delete_draft(current) {
+        user.session.flash("error", e.to_string());
+        return Ok(Redirect::to(&format!("/me/records/{id}")).into_response());
+    }
+    match app
+        .store
+        .delete_record(id, user.account.id, &["draft", "returned"])
+        .await
+    {
+        Ok(()) => {
+            user.session
+                .flash("success", format!("已删除“{}”。", r.course_name));
+            Ok(Redirect::to("/me/records").into_response())
+        }
+        Err(ChangeError::Conflict) => {
+            user.session
+                .flash("error", "该记录的状态已经改变，不能删除，请刷新查看。");
+            Ok(Redirect::to(&format!("/me/records/{id}")).into_response())
+        }
+        Err(ChangeError::Db(e)) => Err(e.into()),
+    }
+}

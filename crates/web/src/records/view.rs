@@ -1,0 +1,145 @@
+//! How a record reads on a page: labels in the users' words, hours with one decimal.
+
+use domain::hours::Hours;
+use domain::identity::mask;
+use domain::record::{Category, DeclarationType, RecordState};
+use store::records::{Record, TrailRow};
+
+use crate::clock::display_time;
+
+pub struct RecordView {
+    pub id: i64,
+    pub year: i32,
+    pub person: String,
+    pub doc: String,
+    pub unit: String,
+    pub category: &'static str,
+    pub declaration: &'static str,
+    pub course_name: String,
+    pub study_form: String,
+    pub institution: String,
+    pub period: String,
+    pub days: i64,
+    pub claimed: String,
+    pub recognised: String,
+    pub matches_specialty: &'static str,
+    pub main_author: &'static str,
+    pub passed: &'static str,
+    pub content: String,
+    pub source: &'static str,
+    pub state: &'static str,
+    pub state_class: &'static str,
+    pub state_code: String,
+    pub opinion: String,
+    pub submitted: String,
+}
+
+pub fn state_label(code: &str) -> (&'static str, &'static str) {
+    match RecordState::from_code(code) {
+        Some(RecordState::Draft) => ("暂存", "badge-muted"),
+        Some(RecordState::Submitted) => ("待审", "badge-warn"),
+        Some(RecordState::UnderReview) => ("审核中", "badge-warn"),
+        Some(RecordState::Approved) => ("已通过", "badge-ok"),
+        Some(RecordState::Rejected) => ("不通过（已结案）", "badge-danger"),
+        Some(RecordState::Returned) => ("已退回修改", "badge-danger"),
+        None if code == "deleted" => ("已删除", "badge-muted"),
+        None => ("", "badge-muted"),
+    }
+}
+
+pub fn source_label(code: &str) -> &'static str {
+    match code {
+        "self" => "本人申报",
+        "unit" => "单位代申报",
+        "import" => "批量导入",
+        "class" => "培训班结业",
+        "online" => "在线学习",
+        "legacy" => "历史数据",
+        _ => "",
+    }
+}
+
+pub fn hours(tenths: i64) -> String {
+    Hours::from_tenths(tenths).to_string()
+}
+
+impl RecordView {
+    pub fn of(r: &Record) -> RecordView {
+        let (state, state_class) = state_label(&r.state);
+        RecordView {
+            id: r.id,
+            year: r.year,
+            person: r.real_name.clone(),
+            doc: mask(&r.doc_number),
+            unit: r.unit_name.clone(),
+            category: Category::from_code(&r.category)
+                .map(|c| c.label())
+                .unwrap_or(""),
+            declaration: DeclarationType::from_code(&r.declaration)
+                .map(|d| d.label())
+                .unwrap_or(""),
+            course_name: r.course_name.clone(),
+            study_form: r.study_form.clone(),
+            institution: r.institution_name.clone(),
+            period: format!(
+                "{} 至 {}",
+                r.start_date.format("%Y-%m-%d"),
+                r.end_date.format("%Y-%m-%d")
+            ),
+            days: domain::record::days_covered(r.start_date, r.end_date),
+            claimed: hours(r.claimed_tenths),
+            recognised: r.recognised_tenths.map(hours).unwrap_or_else(|| "—".into()),
+            matches_specialty: if r.matches_specialty { "是" } else { "否" },
+            main_author: if r.main_author { "是" } else { "否" },
+            passed: if r.passed { "合格" } else { "不合格" },
+            content: r.content.clone(),
+            source: source_label(&r.source),
+            state,
+            state_class,
+            state_code: r.state.clone(),
+            opinion: r.opinion.clone(),
+            submitted: r.submitted_at.map(display_time).unwrap_or_default(),
+        }
+    }
+}
+
+pub struct TrailView {
+    pub step: &'static str,
+    pub org: String,
+    pub actor: String,
+    pub at: String,
+    pub result: String,
+    pub opinion: String,
+}
+
+fn step_label(step: &str) -> &'static str {
+    match step {
+        "create" => "暂存",
+        "submit" => "送审",
+        "withdraw" => "回收",
+        "review" => "审核",
+        "decide" => "审批",
+        "declare" => "单位代申报",
+        "import" => "批量导入",
+        "correct" => "培训信息维护",
+        "delete" => "删除",
+        _ => "",
+    }
+}
+
+impl TrailView {
+    pub fn of(t: TrailRow) -> TrailView {
+        let mut result = t.result;
+        if let Some(h) = t.recognised_tenths {
+            result = format!("{result}（认定 {} 学时）", hours(h));
+        }
+        TrailView {
+            step: step_label(&t.step),
+            org: t.org_name.unwrap_or_else(|| "本人".into()),
+            actor: t.actor_name,
+            at: display_time(t.at),
+            result,
+            opinion: t.opinion,
+        }
+    }
+}

@@ -1,0 +1,753 @@
+//! CE records as persons and unit operators go through them: declare, submit, return, correct,
+//! resubmit, approve, withdraw, the internal flow, batch decisions, declaring for staff,
+//! corrections, and the annual figures that follow every change; with the races.
+
+use crate::on_both_engines;
+use crate::orgs::{account_id, acting, new_person, org_named, signed_in};
+#[allow(unused_imports)]
+use crate::support::*;
+use domain::roles::{Role, Roles};
+use store::records::{NewRecord, RecordFields, Step};
+
+/// A record of 2026 (12 hours over two January days) stored straight in `state`.
+pub async fn stored_record(app: &TestApp, account: i64, unit: i64, state: &str) -> i64 {
+    record_of(
+        app,
+        account,
+        unit,
+        state,
+        "professional",
+        120,
+        "课堂教学改革研修",
+    )
+    .await
+}
+
+pub async fn record_of(
+    app: &TestApp,
+    account: i64,
+    unit: i64,
+    state: &str,
+    category: &str,
+    tenths: i64,
+    course: &str,
+) -> i64 {
+    let d = |day| chrono::NaiveDate::from_ymd_opt(2026, 1, day).expect("date");
+    let fields = RecordFields {
+        year: 2026,
+        category: category.into(),
+        declaration: "training".into(),
+        course_name: course.into(),
+        study_form: "面授".into(),
+        institution_id: None,
+        institution_name: "广东继续教育培训中心".into(),
+        start_date: d(12),
+        end_date: d(12 + (tenths / 60).max(1) as u32 - 1).max(d(13)),
+        claimed_tenths: tenths,
+        matches_specialty: category != "elective",
+        main_author: false,
+        passed: true,
+        content: String::new(),
+    };
+    record_with(app, account, unit, state, &fields).await
+}
+
+pub async fn record_with(
+    app: &TestApp,
+    account: i64,
+    unit: i64,
+    state: &str,
+    fields: &RecordFields,
+) -> i64 {
+    app.state
+        .store
+        .create_record(
+            &NewRecord {
+                fields,
+                account_id: account,
+                unit_id: unit,
+                declared_by: account,
+                declared_for_org: None,
+                source: "self",
+                state,
+                recognised_tenths: (state == "approved").then_some(fields.claimed_tenths),
+                import_key: None,
+            },
+            &Step {
+                step: if state == "draft" { "create" } else { "submit" },
+                org_id: None,
+                actor_id: account,
+                result: "",
+                opinion: "",
+                recognised_tenths: None,
+            },
+            app.state.now(),
+        )
+        .await
+        .expect("record")
+        .expect("no import key")
+}
+
+/// The form of a valid record of this year, with `changes` over it.
+fn form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut f: Vec<(&str, &str)> = vec![
+        ("year", "2026"),
+        ("category", "professional"),
+        ("declaration", "training"),
+        ("course_name", "新课标教学设计研修"),
+        ("study_form", "面授"),
+        ("institution_name", "广州市教育研究院"),
+        ("start_date", "2026-01-12"),
+        ("end_date", "2026-01-13"),
+        ("claimed", "12"),
+        ("matches_specialty", "1"),
+        ("passed", "1"),
+        ("intent", "draft"),
+    ];
+    for (k, v) in changes {
+        f.retain(|(key, _)| key != k);
+        f.push((k, v));
+    }
+    f
+}
+
+fn id_from(location: &Option<String>) -> i64 {
+    location
+        .as_deref()
+        .and_then(|l| l.rsplit('/').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("a record page: {location:?}"))
+}
+
+async fn state_of(app: &TestApp, id: i64) -> String {
+    app.state
+        .store
+        .record(id)
+        .await
+        .unwrap()
+        .expect("record")
+        .state
+}
+
+async fn trail_steps(app: &TestApp, id: i64) -> Vec<(String, String)> {
+    app.state
+        .store
+        .review_trail(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.step, t.result))
+        .collect()
+}
+
+/// The 2026 row of the person's verification page, as text.
+async fn year_row(c: &mut Client, year: i32) -> String {
+    let page = c.get("/me/verification").await;
+    let body = page.body;
+    let start = body
+        .find(&format!("/me/records?year={year}\">{year}</a>"))
+        .unwrap_or_else(|| panic!("a row for {year}"));
+    let end = body[start..]
+        .find("</tr>")
+        .map(|e| start + e)
+        .expect("row end");
+    body[start..end].to_owned()
+}
+
+on_both_engines!(draft_submit_return_edit_resubmit_approve, |app| {
+    with_demo(&app).await;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    let mut person = signed_in(&app, "zhangwei").await;
+    // The demo gives zhangwei 30 approved public hours this year, and 24 waiting.
+    let before = year_row(&mut person, 2026).await;
+    assert!(
+        before.contains(">30.0<") && before.contains("未达标"),
+        "{before}"
+    );
+    assert!(before.contains("总学时差 60.0"), "{before}");
+
+    person
+        .get("/me/records/new")
+        .await
+        .assert_contains("保存并申报");
+    let r = person.post("/me/records/new", &form(&[])).await;
+    let id = id_from(&r.location);
+    assert_eq!(state_of(&app, id).await, "draft");
+    person
+        .get(&format!("/me/records/{id}"))
+        .await
+        .assert_contains("已暂存");
+
+    person.post(&format!("/me/records/{id}/submit"), &[]).await;
+    assert_eq!(state_of(&app, id).await, "submitted");
+
+    let mut clerk = acting(&app, "yizhong", yz).await;
+    clerk
+        .get("/org/records")
+        .await
+        .assert_contains("新课标教学设计研修");
+    clerk.get(&format!("/org/records/{id}")).await;
+    // Returning needs an opinion; without one nothing changes.
+    clerk
+        .post(
+            &format!("/org/records/{id}/decide"),
+            &[("decision", "return"), ("opinion", "")],
+        )
+        .await;
+    clerk
+        .get(&format!("/org/records/{id}"))
+        .await
+        .assert_contains("请填写退回修改的意见");
+    assert_eq!(state_of(&app, id).await, "submitted");
+    clerk
+        .post(
+            &format!("/org/records/{id}/decide"),
+            &[("decision", "return"), ("opinion", "请补充结业证书")],
+        )
+        .await;
+    assert_eq!(state_of(&app, id).await, "returned");
+
+    // The declarer sees it on the home page and on the form, corrects and resubmits.
+    person
+        .get("/")
+        .await
+        .assert_contains(&crate::orgs::todo("退回待修改的学时记录", 1));
+    let edit = person.get(&format!("/me/records/{id}/edit")).await;
+    edit.assert_contains("请补充结业证书");
+    assert_eq!(
+        edit.input_value("course_name").as_deref(),
+        Some("新课标教学设计研修")
+    );
+    let version = app.state.store.record(id).await.unwrap().unwrap().version;
+    let v = version.to_string();
+    person
+        .post(
+            &format!("/me/records/{id}/edit"),
+            &form(&[("version", &v), ("claimed", "11.5"), ("intent", "submit")]),
+        )
+        .await;
+    assert_eq!(state_of(&app, id).await, "submitted");
+
+    // More than claimed is refused; fewer is recognised.
+    clerk.get(&format!("/org/records/{id}")).await;
+    clerk
+        .post(
+            &format!("/org/records/{id}/decide"),
+            &[("decision", "approve"), ("recognised", "12")],
+        )
+        .await;
+    clerk
+        .get(&format!("/org/records/{id}"))
+        .await
+        .assert_contains("认定学时不能超过申报学时");
+    clerk
+        .post(
+            &format!("/org/records/{id}/decide"),
+            &[
+                ("decision", "approve"),
+                ("recognised", "10"),
+                ("opinion", "同意"),
+            ],
+        )
+        .await;
+    let rec = app.state.store.record(id).await.unwrap().unwrap();
+    assert_eq!(
+        (rec.state.as_str(), rec.recognised_tenths),
+        ("approved", Some(100))
+    );
+
+    let after = year_row(&mut person, 2026).await;
+    assert!(
+        after.contains(">10.0<") && after.contains(">40.0<"),
+        "{after}"
+    );
+    assert!(after.contains("总学时差 50.0"), "{after}");
+    assert_eq!(
+        trail_steps(&app, id).await,
+        vec![
+            ("create".into(), "暂存".into()),
+            ("submit".into(), "送审".into()),
+            ("decide".into(), "不同意并退案".into()),
+            ("submit".into(), "送审".into()),
+            ("decide".into(), "同意".into()),
+        ]
+    );
+    let page = person.get(&format!("/me/records/{id}")).await;
+    page.assert_contains("同意（认定 10.0 学时）");
+    page.assert_contains("广州市第一中学");
+});
+
+on_both_engines!(
+    bad_input_is_named_next_to_its_field_and_nothing_is_stored,
+    |app| {
+        with_demo(&app).await;
+        let me = account_id(&app, "zhangwei").await;
+        let mut person = signed_in(&app, "zhangwei").await;
+        let count = |app: &TestApp| {
+            let store = app.state.store.clone();
+            async move {
+                store
+                    .records(&store::records::RecordFilter {
+                        account_id: Some(me),
+                        per_page: 1,
+                        ..Default::default()
+                    })
+                    .await
+                    .unwrap()
+                    .total
+            }
+        };
+        let before = count(&app).await;
+        person.get("/me/records/new").await;
+        for (changes, message) in [
+            (vec![("end_date", "2026-01-10")], "结束日期不能早于开始日期"),
+            (
+                vec![("claimed", "13")],
+                "申报学时超过了培训天数可折算的学时（每天6学时）",
+            ),
+            (vec![("claimed", "7.25")], "学时"),
+            (
+                vec![
+                    ("year", "2027"),
+                    ("start_date", "2027-01-12"),
+                    ("end_date", "2027-01-13"),
+                ],
+                "申报年度不能晚于今年",
+            ),
+            (
+                vec![
+                    ("year", "2024"),
+                    ("start_date", "2024-01-12"),
+                    ("end_date", "2024-01-13"),
+                ],
+                "2024年度的学时应于2025-01-31前登记，已过登记期限",
+            ),
+            (
+                vec![("start_date", "2026-13-40")],
+                "日期格式应为 2026-03-01",
+            ),
+            (
+                vec![("category", "elective"), ("matches_specialty", "1")],
+                "选修科目应为与本专业不对口的内容",
+            ),
+            (
+                vec![("declaration", "patent"), ("claimed", "20")],
+                "第一作者28学时，其他作者14学时",
+            ),
+            (vec![("course_name", "  ")], "请填写课程（项目）名称"),
+        ] {
+            let r = person.post("/me/records/new", &form(&changes)).await;
+            assert_eq!(r.status, 200, "{changes:?} shows the form again");
+            let expected = message.replace("2026-03-01", "2024-03-01");
+            r.assert_contains(&expected);
+            // What was typed stays in the form.
+            assert_eq!(
+                r.input_value("institution_name").as_deref(),
+                Some("广州市教育研究院")
+            );
+        }
+        assert_eq!(count(&app).await, before, "nothing was stored");
+    }
+);
+
+on_both_engines!(a_withdraw_before_review_and_none_after, |app| {
+    with_demo(&app).await;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    let mut person = signed_in(&app, "zhangwei").await;
+    person.get("/me/records/new").await;
+    let r = person
+        .post("/me/records/new", &form(&[("intent", "submit")]))
+        .await;
+    let id = id_from(&r.location);
+    assert_eq!(state_of(&app, id).await, "submitted");
+    person
+        .post(&format!("/me/records/{id}/withdraw"), &[])
+        .await;
+    assert_eq!(state_of(&app, id).await, "draft");
+    person.post(&format!("/me/records/{id}/submit"), &[]).await;
+    let mut clerk = acting(&app, "yizhong", yz).await;
+    clerk
+        .post(
+            &format!("/org/records/{id}/decide"),
+            &[("decision", "approve"), ("recognised", "12")],
+        )
+        .await;
+    person
+        .post(&format!("/me/records/{id}/withdraw"), &[])
+        .await;
+    person
+        .get(&format!("/me/records/{id}"))
+        .await
+        .assert_contains("只有已送审、尚未审核的记录才能回收");
+    assert_eq!(state_of(&app, id).await, "approved");
+    // An approved record cannot be deleted by its declarer either.
+    person.post(&format!("/me/records/{id}/delete"), &[]).await;
+    assert_eq!(state_of(&app, id).await, "approved");
+    // A draft can.
+    let draft = stored_record(&app, account_id(&app, "zhangwei").await, yz, "draft").await;
+    person
+        .post(&format!("/me/records/{draft}/delete"), &[])
+        .await;
+    assert!(app.state.store.record(draft).await.unwrap().is_none());
+});
+
+on_both_engines!(
+    two_reviewers_at_once_and_a_withdraw_racing_an_approval_change_once,
+    |app| {
+        with_demo(&app).await;
+        let yz = org_named(&app, "广州市第一中学").await.id;
+        let me = account_id(&app, "zhangwei").await;
+        let reviewer = new_person(&app, "yz_rev", "马文涛", 11).await;
+        app.state
+            .store
+            .invite_member(
+                yz,
+                reviewer,
+                Roles::default().with(Role::Reviewer).bits(),
+                None,
+                "active",
+                app.state.now(),
+            )
+            .await
+            .unwrap();
+        let mut a = acting(&app, "yizhong", yz).await;
+        let mut b = acting(&app, "yz_rev", yz).await;
+        let mut person = signed_in(&app, "zhangwei").await;
+        for round in 0..3 {
+            let id = stored_record(&app, me, yz, "submitted").await;
+            let approve = [("decision", "approve"), ("recognised", "12")];
+            let path = format!("/org/records/{id}/decide");
+            let withdraw = format!("/me/records/{id}/withdraw");
+            if round == 2 {
+                let (x, y) = tokio::join!(a.post(&path, &approve), person.post(&withdraw, &[]));
+                assert!(
+                    x.status.is_redirection() && y.status.is_redirection(),
+                    "{} {} {}",
+                    x.status,
+                    y.status,
+                    if x.status.is_redirection() {
+                        &y.body
+                    } else {
+                        &x.body
+                    }
+                );
+            } else {
+                let (x, y) = tokio::join!(a.post(&path, &approve), b.post(&path, &approve));
+                assert!(
+                    x.status.is_redirection() && y.status.is_redirection(),
+                    "{} {} {}",
+                    x.status,
+                    y.status,
+                    if x.status.is_redirection() {
+                        &y.body
+                    } else {
+                        &x.body
+                    }
+                );
+            }
+            let steps = trail_steps(&app, id).await;
+            let changes = steps.iter().filter(|(s, _)| s != "submit").count();
+            assert_eq!(changes, 1, "exactly one change in round {round}: {steps:?}");
+            let state = state_of(&app, id).await;
+            assert!(
+                state == "approved" || (round == 2 && state == "draft"),
+                "{state}"
+            );
+        }
+    }
+);
+
+on_both_engines!(batch_approval_of_a_hundred_records, |app| {
+    with_demo(&app).await;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    let me = account_id(&app, "zhangwei").await;
+    let mut ids = Vec::new();
+    for _ in 0..100 {
+        ids.push(stored_record(&app, me, yz, "submitted").await.to_string());
+    }
+    let mut clerk = acting(&app, "yizhong", yz).await;
+    clerk
+        .get("/org/records")
+        .await
+        .assert_contains("全选本页待审");
+    let mut fields: Vec<(&str, &str)> = ids.iter().map(|i| ("record", i.as_str())).collect();
+    fields.push(("decision", "approve"));
+    fields.push(("opinion", "情况属实，同意认定"));
+    clerk.post("/org/records/decide", &fields).await;
+    clerk
+        .get("/org/records")
+        .await
+        .assert_contains("已同意 100 条记录。");
+    for id in &ids {
+        let id: i64 = id.parse().unwrap();
+        let r = app.state.store.record(id).await.unwrap().unwrap();
+        assert_eq!(
+            (r.state.as_str(), r.recognised_tenths),
+            ("approved", Some(120))
+        );
+        assert_eq!(trail_steps(&app, id).await.len(), 2);
+    }
+    // The same batch again changes nothing and says so.
+    clerk.post("/org/records/decide", &fields).await;
+    clerk
+        .get("/org/records")
+        .await
+        .assert_contains("另有 100 条已被他人处理或已被回收，未重复操作。");
+    // Rejecting in a batch needs the opinion.
+    let more = stored_record(&app, me, yz, "submitted").await.to_string();
+    clerk
+        .post(
+            "/org/records/decide",
+            &[("record", &more), ("decision", "reject"), ("opinion", "")],
+        )
+        .await;
+    clerk
+        .get("/org/records")
+        .await
+        .assert_contains("请填写不同意的理由");
+    assert_eq!(state_of(&app, more.parse().unwrap()).await, "submitted");
+});
+
+on_both_engines!(
+    the_internal_flow_needs_two_reviewers_before_the_leader,
+    |app| {
+        with_demo(&app).await;
+        let yz = org_named(&app, "广州市第一中学").await.id;
+        let store = &app.state.store;
+        let now = app.state.now();
+        let only = |r: Role| Roles::default().with(r).bits();
+        for (login, name, seq, role) in [
+            ("rev_one", "马文涛", 21, Role::Reviewer),
+            ("rev_two", "高雅琴", 22, Role::Reviewer),
+            ("leader", "田志刚", 23, Role::Leader),
+        ] {
+            let p = new_person(&app, login, name, seq).await;
+            store
+                .invite_member(yz, p, only(role), None, "active", now)
+                .await
+                .unwrap();
+        }
+        let mut admin = acting(&app, "yizhong", yz).await;
+        admin.get("/org/records/settings").await;
+        admin
+            .post("/org/records/settings", &[("reviewers", "2")])
+            .await;
+        assert_eq!(store.record_reviewers(yz).await.unwrap(), 2);
+
+        let me = account_id(&app, "zhangwei").await;
+        let id = stored_record(&app, me, yz, "submitted").await;
+        let mut one = acting(&app, "rev_one", yz).await;
+        let mut two = acting(&app, "rev_two", yz).await;
+        let mut leader = acting(&app, "leader", yz).await;
+        let decide = format!("/org/records/{id}/decide");
+        let approve = [("decision", "approve"), ("recognised", "12")];
+
+        leader.post(&decide, &approve).await;
+        leader
+            .get(&format!("/org/records/{id}"))
+            .await
+            .assert_contains("至少需要两名不同的审核人审核后，单位领导才能作出决定");
+        assert_eq!(state_of(&app, id).await, "submitted");
+
+        let page = one.get(&format!("/org/records/{id}")).await;
+        page.assert_contains("提交审核意见");
+        let v = store.record(id).await.unwrap().unwrap().version.to_string();
+        one.post(
+            &format!("/org/records/{id}/review"),
+            &[("version", &v), ("opinion", "材料齐全")],
+        )
+        .await;
+        assert_eq!(state_of(&app, id).await, "under_review");
+        // Once reviewed, the declarer can no longer withdraw it.
+        let mut person = signed_in(&app, "zhangwei").await;
+        person
+            .post(&format!("/me/records/{id}/withdraw"), &[])
+            .await;
+        assert_eq!(state_of(&app, id).await, "under_review");
+        // The same reviewer twice counts once.
+        let v = store.record(id).await.unwrap().unwrap().version.to_string();
+        one.get(&format!("/org/records/{id}")).await;
+        one.post(
+            &format!("/org/records/{id}/review"),
+            &[("version", &v), ("opinion", "再看一遍")],
+        )
+        .await;
+        one.get(&format!("/org/records/{id}"))
+            .await
+            .assert_contains("您已审核过该记录");
+        leader.post(&decide, &approve).await;
+        assert_eq!(state_of(&app, id).await, "under_review");
+        // A reviewer cannot decide while the flow runs.
+        two.post(&decide, &approve).await;
+        assert_eq!(state_of(&app, id).await, "under_review");
+        two.get(&format!("/org/records/{id}")).await;
+        two.post(
+            &format!("/org/records/{id}/review"),
+            &[("version", &v), ("opinion", "同意")],
+        )
+        .await;
+        leader.get(&format!("/org/records/{id}")).await;
+        leader.post(&decide, &approve).await;
+        assert_eq!(state_of(&app, id).await, "approved");
+        let steps: Vec<String> = trail_steps(&app, id)
+            .await
+            .into_iter()
+            .map(|s| s.0)
+            .collect();
+        assert_eq!(steps, ["submit", "review", "review", "decide"]);
+        // Batch decisions are not offered while the flow runs.
+        admin.get("/org/records").await.assert_lacks("全选本页待审");
+    }
+);
+
+on_both_engines!(
+    a_unit_declares_for_staff_corrects_and_deletes_with_reasons,
+    |app| {
+        with_demo(&app).await;
+        let yz = org_named(&app, "广州市第一中学").await.id;
+        let zhangwei = app
+            .state
+            .store
+            .account_by_identifier("zhangwei")
+            .await
+            .unwrap()
+            .unwrap();
+        let mut clerk = acting(&app, "yizhong", yz).await;
+        clerk
+            .get("/org/records/new")
+            .await
+            .assert_contains("提交并确认");
+        // Someone not confirmed at the unit cannot be declared for.
+        let r = clerk
+            .post(
+                "/org/records/new",
+                &form(&[("doc_number", "440106199003141236")]),
+            )
+            .await;
+        r.assert_contains("本单位已确认的人员中没有这个证件号码");
+        let r = clerk
+            .post(
+                "/org/records/new",
+                &form(&[
+                    ("doc_number", zhangwei.doc_number.as_str()),
+                    ("claimed", "6"),
+                ]),
+            )
+            .await;
+        let id = id_from(&r.location);
+        let rec = app.state.store.record(id).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                rec.state.as_str(),
+                rec.source.as_str(),
+                rec.recognised_tenths
+            ),
+            ("approved", "unit", Some(60))
+        );
+        let mut person = signed_in(&app, "zhangwei").await;
+        assert!(year_row(&mut person, 2026).await.contains(">36.0<"));
+
+        // 培训信息维护: a reason is required; the figures follow the correction.
+        let v = rec.version.to_string();
+        let mut correction = form(&[("version", &v), ("claimed", "6"), ("recognised", "3")]);
+        let r = clerk
+            .post(&format!("/org/records/{id}/correct"), &correction)
+            .await;
+        r.assert_contains("请填写维护原因");
+        correction.push(("reason", "核减：实际只参加半天"));
+        clerk
+            .post(&format!("/org/records/{id}/correct"), &correction)
+            .await;
+        assert_eq!(
+            app.state
+                .store
+                .record(id)
+                .await
+                .unwrap()
+                .unwrap()
+                .recognised_tenths,
+            Some(30)
+        );
+        assert!(year_row(&mut person, 2026).await.contains(">33.0<"));
+
+        clerk.get(&format!("/org/records/{id}")).await;
+        clerk
+            .post(&format!("/org/records/{id}/delete"), &[("reason", "")])
+            .await;
+        assert_eq!(state_of(&app, id).await, "approved");
+        clerk
+            .post(
+                &format!("/org/records/{id}/delete"),
+                &[("reason", "重复登记")],
+            )
+            .await;
+        assert_eq!(state_of(&app, id).await, "deleted");
+        assert!(year_row(&mut person, 2026).await.contains(">30.0<"));
+        let steps: Vec<String> = trail_steps(&app, id)
+            .await
+            .into_iter()
+            .map(|s| s.0)
+            .collect();
+        assert_eq!(steps, ["declare", "correct", "delete"]);
+        // The declarer no longer sees it.
+        assert_eq!(person.get(&format!("/me/records/{id}")).await.status, 404);
+    }
+);
+
+// The yearly table decides in SQL exactly what the domain's annual check decides, at and
+// around the thresholds of the provincial rule (90 = 30 + 42 + 18, electives only as elective).
+on_both_engines!(
+    the_yearly_table_agrees_with_the_rule_at_its_thresholds,
+    |app| {
+        with_demo(&app).await;
+        let store = &app.state.store;
+        let unit = org_named(&app, "广州天河软件科技有限公司").await.id;
+        // (public, professional, elective) in tenths, and whether 2026 is met.
+        let cases: [(i64, i64, i64, bool); 6] = [
+            (300, 420, 180, true),
+            (300, 420, 179, false),
+            (299, 421, 180, false),
+            (300, 600, 0, false),
+            (300, 419, 181, false),
+            (400, 500, 180, true),
+        ];
+        let mut names = Vec::new();
+        for (n, (p, f, e, _)) in cases.iter().enumerate() {
+            let login = format!("threshold{n}");
+            let name = format!("阈值{n}");
+            let id = new_person(&app, &login, &name, 40 + n as u32).await;
+            store
+                .request_binding(id, unit, "confirmed", app.state.now())
+                .await
+                .unwrap();
+            for (cat, t) in [("public", *p), ("professional", *f), ("elective", *e)] {
+                if t > 0 {
+                    record_of(&app, id, unit, "approved", cat, t, "阈值测试").await;
+                }
+            }
+            names.push(name);
+        }
+        let mut clerk = acting(&app, "ruanjian", unit).await;
+        let met_page = clerk.get("/org/verification?year=2026&result=met").await;
+        let short_page = clerk.get("/org/verification?year=2026&result=short").await;
+        for (n, (_, _, _, met)) in cases.iter().enumerate() {
+            let cell = format!("<td data-label=\"姓名\">{}</td>", names[n]);
+            assert_eq!(met_page.body.contains(&cell), *met, "case {n} met");
+            assert_eq!(short_page.body.contains(&cell), !*met, "case {n} short");
+        }
+        // The export carries the same figures.
+        let bytes = clerk
+            .get_bytes("/org/verification.xlsx?year=2026&result=met")
+            .await;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+        use calamine::Reader;
+        let sheet = book.worksheet_range("年度验证").expect("sheet");
+        let text: Vec<String> = sheet.rows().map(|r| format!("{r:?}")).collect();
+        assert!(
+            text.iter()
+                .any(|r| r.contains("阈值0") && r.contains("达标"))
+        );
+        assert!(!text.iter().any(|r| r.contains("阈值1")));
+    }
+);
