@@ -3,6 +3,7 @@
 //! Everything that depends on the current date or time takes it as a parameter, so the rules can
 //! be tested at any instant and the web layer decides which clock is authoritative.
 
+pub mod attachment;
 pub mod binding;
 pub mod credentials;
 pub mod hours;

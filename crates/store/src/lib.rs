@@ -5,9 +5,12 @@ mod entity;
 mod migration;
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod bench;
 pub mod bindings;
+pub mod files;
+pub mod jobs;
 pub mod memberships;
 pub mod organizations;
 pub mod profiles;

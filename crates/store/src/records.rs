@@ -1116,3 +1116,152 @@ impl RuleSetRow {
         }
     }
 }
+
+/// One row of a bulk import, with whose record it is and its idempotency key.
+#[derive(Debug, Clone)]
+pub struct ImportRecord {
+    pub account_id: i64,
+    pub fields: RecordFields,
+    pub import_key: String,
+}
+
+/// A person of a unit's staff, found by document number for an import.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct StaffMember {
+    pub account_id: i64,
+    pub doc_number: String,
+    pub real_name: String,
+}
+
+impl Store {
+    /// The confirmed staff of `unit` among these document numbers, in one query per 500.
+    pub async fn staff_by_documents(
+        &self,
+        unit: i64,
+        docs: &[String],
+    ) -> Result<Vec<StaffMember>, DbErr> {
+        let mut out = Vec::new();
+        for chunk in docs.chunks(500) {
+            let mut vals: Vec<Value> = vec![unit.into()];
+            vals.extend(chunk.iter().map(|d| Value::from(d.clone())));
+            out.extend(
+                StaffMember::find_by_statement(self.stmt(
+                    &format!(
+                        "SELECT a.id AS account_id, a.doc_number, a.real_name FROM account a \
+                         JOIN binding b ON b.open_key = a.id AND b.state = 'confirmed' AND b.unit_id = ? \
+                         WHERE a.doc_number IN ({})",
+                        placeholders(chunk.len())
+                    ),
+                    vals,
+                ))
+                .all(self.db())
+                .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Which of these import keys are stored already.
+    pub async fn existing_import_keys(&self, keys: &[String]) -> Result<Vec<String>, DbErr> {
+        let mut out = Vec::new();
+        for chunk in keys.chunks(500) {
+            let rows = self
+                .db()
+                .query_all_raw(self.stmt(
+                    &format!(
+                        "SELECT import_key FROM ce_record WHERE import_key IN ({})",
+                        placeholders(chunk.len())
+                    ),
+                    chunk.iter().map(|k| Value::from(k.clone())),
+                ))
+                .await?;
+            for r in rows {
+                out.push(r.try_get::<String>("", "import_key")?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores a batch of imported rows as records the unit declared and approved, each with
+    /// its trail row, in one transaction. A row whose key is stored already is skipped, so a
+    /// file imported twice (or a batch run twice) lands once. Answers how many were new.
+    pub async fn import_records(
+        &self,
+        rows: &[ImportRecord],
+        unit: i64,
+        actor: i64,
+        now: DateTime<Utc>,
+    ) -> Result<u64, DbErr> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let txn = self.db().begin().await?;
+        let mut values = Vec::with_capacity(rows.len());
+        let mut vals: Vec<Value> = Vec::with_capacity(rows.len() * 22);
+        for r in rows {
+            let f = &r.fields;
+            values.push(
+                "(?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', 'approved', '', ?, ?, ?, ?, ?, ?, ?, 1)",
+            );
+            vals.extend([
+                r.account_id.into(),
+                unit.into(),
+                f.year.into(),
+                f.category.clone().into(),
+                f.declaration.clone().into(),
+                f.course_name.clone().into(),
+                f.study_form.clone().into(),
+                f.institution_name.clone().into(),
+                f.start_date.into(),
+                f.end_date.into(),
+                f.claimed_tenths.into(),
+                f.claimed_tenths.into(),
+                f.matches_specialty.into(),
+                f.main_author.into(),
+                f.passed.into(),
+                f.content.clone().into(),
+                r.import_key.clone().into(),
+                actor.into(),
+                unit.into(),
+                now.into(),
+                now.into(),
+                now.into(),
+                actor.into(),
+            ]);
+        }
+        let inserted = txn
+            .query_all_raw(self.stmt(
+                &format!(
+                    "INSERT INTO ce_record (account_id, unit_id, year, category, declaration, course_name, \
+                     study_form, institution_id, institution_name, start_date, end_date, claimed_tenths, \
+                     recognised_tenths, matches_specialty, main_author, passed, content, source, state, \
+                     opinion, import_key, declared_by, declared_for_org, created_at, submitted_at, \
+                     decided_at, decided_by, version) VALUES {} \
+                     ON CONFLICT (import_key) DO NOTHING RETURNING id",
+                    values.join(", ")
+                ),
+                vals,
+            ))
+            .await?;
+        let ids: Vec<i64> = inserted
+            .iter()
+            .map(|r| r.try_get::<i64>("", "id"))
+            .collect::<Result<_, _>>()?;
+        if !ids.is_empty() {
+            let mut vals: Vec<Value> = vec![unit.into(), actor.into(), now.into()];
+            vals.extend(ids.iter().map(|i| Value::from(*i)));
+            txn.execute_raw(self.stmt(
+                &format!(
+                    "INSERT INTO review_trail (record_id, step, org_id, actor_id, at, result, opinion, \
+                     recognised_tenths) SELECT id, 'import', ?, ?, ?, '批量导入并确认', '', recognised_tenths \
+                     FROM ce_record WHERE id IN ({})",
+                    placeholders(ids.len())
+                ),
+                vals,
+            ))
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(ids.len() as u64)
+    }
+}

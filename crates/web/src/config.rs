@@ -56,6 +56,8 @@ pub struct Config {
     /// Set the Secure flag on cookies (the site is served over HTTPS).
     pub secure_cookies: bool,
     pub body_limit: usize,
+    /// The largest attachment or import file accepted, in bytes.
+    pub upload_limit: usize,
     /// The site runs behind a proxy that sets X-Forwarded-For; trust that header.
     pub trust_proxy: bool,
     pub argon2: Argon2Params,
@@ -71,6 +73,7 @@ impl Default for Config {
             absolute_lifetime: Duration::from_secs(12 * 3600),
             secure_cookies: false,
             body_limit: 2 * 1024 * 1024,
+            upload_limit: 10 * 1024 * 1024,
             trust_proxy: false,
             argon2: Argon2Params::default(),
         }

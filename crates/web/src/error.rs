@@ -18,6 +18,12 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
+impl From<serde_json::Error> for AppError {
+    fn from(e: serde_json::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
 impl From<store::DbErr> for AppError {
     fn from(e: store::DbErr) -> Self {
         AppError::Internal(e.into())

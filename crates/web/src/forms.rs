@@ -183,3 +183,86 @@ impl Pairs {
             .map(|(_, v)| v.as_str())
     }
 }
+
+/// A file sent with a multipart form.
+pub struct UploadedFile {
+    /// The name the browser gave it (never trusted for its kind).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A multipart form whose `csrf` field matched the session's token, and its one file. A file above the upload limit is not read to the end: `too_large` says so and
+/// `file` is `None`.
+pub struct Upload {
+    pub file: Option<UploadedFile>,
+    pub too_large: bool,
+}
+
+impl<S> FromRequest<S> for Upload
+where
+    S: Send + Sync,
+    AppState: axum::extract::FromRef<S>,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let limit = <AppState as axum::extract::FromRef<S>>::from_ref(state)
+            .config
+            .upload_limit;
+        let session = req.extensions().get::<Session>().cloned();
+        let unreadable = || {
+            error_page(
+                StatusCode::BAD_REQUEST,
+                "上传失败",
+                "上传的内容不完整或无法识别，请返回上一页重新选择文件上传。",
+            )
+        };
+        let mut multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|_| unreadable())?;
+        let mut fields = Vec::new();
+        let mut file = None;
+        let mut too_large = false;
+        while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
+            let name = field.name().unwrap_or("").to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file_name) => {
+                    let mut bytes = Vec::new();
+                    while let Some(chunk) = field.chunk().await.map_err(|_| unreadable())? {
+                        if bytes.len() + chunk.len() > limit {
+                            too_large = true;
+                            break;
+                        }
+                        bytes.extend_from_slice(&chunk);
+                    }
+                    if too_large {
+                        break;
+                    }
+                    if file.is_none() && !(file_name.is_empty() && bytes.is_empty()) {
+                        file = Some(UploadedFile {
+                            name: file_name,
+                            bytes,
+                        });
+                    }
+                }
+                None => {
+                    let text = field.text().await.map_err(|_| unreadable())?;
+                    if text.len() <= 64 * 1024 {
+                        fields.push((name, text));
+                    }
+                }
+            }
+        }
+        let fields = Pairs(fields);
+        // A request cut short by the size limit may not have reached its token: a large
+        // file is refused for its size, never acted on.
+        if !too_large && !session.is_some_and(|s| s.csrf_matches(fields.get("csrf"))) {
+            return Err(error_page(
+                StatusCode::FORBIDDEN,
+                "页面已过期",
+                "页面已过期或来源无法确认，请返回上一页刷新后重新提交。",
+            ));
+        }
+        Ok(Upload { file, too_large })
+    }
+}

@@ -13,6 +13,7 @@ mod clock;
 mod error;
 mod forms;
 mod home;
+pub mod jobs;
 mod layout;
 mod middleware;
 mod orgs;
@@ -22,6 +23,7 @@ mod policy;
 mod records;
 mod reference;
 mod session;
+mod sheet;
 mod verification;
 mod xlsx;
 
@@ -40,6 +42,8 @@ pub struct AppState {
     pub store: store::Store,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
+    /// Attachments and uploaded files.
+    pub files: store::files::FileStore,
     /// Tests and browser runs pin the captcha text instead of turning captchas off.
     pub fixed_captcha: Option<String>,
 }
@@ -48,6 +52,7 @@ impl AppState {
     pub fn new(store: store::Store, config: Config) -> AppState {
         AppState {
             store,
+            files: store::files::FileStore::local(config.data_dir.join("files")),
             config: Arc::new(config),
             clock: Arc::new(SystemClock),
             fixed_captcha: None,
@@ -63,6 +68,9 @@ impl AppState {
         clock::shanghai_date(self.now())
     }
 }
+
+/// Room for the other fields of a form that carries a file.
+pub const UPLOAD_OVERHEAD: usize = 256 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let pages = Router::new()
@@ -84,9 +92,14 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(layout::static_file))
         .merge(pages)
         .fallback(error::not_found)
+        // Uploads are the largest bodies; every other form keeps axum's 2 MB limit.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            state.config.body_limit,
+            state
+                .config
+                .body_limit
+                .max(state.config.upload_limit + UPLOAD_OVERHEAD),
         ))
+        .layer(axum::middleware::from_fn(middleware::friendly_too_large))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::request_log))
         .with_state(state)
@@ -99,6 +112,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    jobs::spawn(state.clone());
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

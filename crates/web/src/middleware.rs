@@ -24,6 +24,25 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     res
 }
 
+/// A body over the limit is refused before it is read; say so in words, not a bare 413.
+pub async fn friendly_too_large(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE
+        && !res
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"))
+    {
+        return crate::error::error_page(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "文件过大",
+            "上传的内容超过了允许的大小（单个文件不超过10MB）。请压缩或拆分后返回上一页重新上传，已填写的其他内容不受影响。",
+        );
+    }
+    res
+}
+
 /// Logs the path without its query string: queries carry names and document numbers.
 pub async fn request_log(req: Request, next: Next) -> Response {
     let method = req.method().clone();

@@ -46,7 +46,11 @@ impl App {
             .await
             .expect("connect to SQLite");
         store.migrate().await.expect("migrate");
-        let mut state = jxjy_web::AppState::new(store, jxjy_web::Config::default());
+        let config = jxjy_web::Config {
+            data_dir: dir.path().to_owned(),
+            ..jxjy_web::Config::default()
+        };
+        let mut state = jxjy_web::AppState::new(store, config);
         state.fixed_captcha = Some(CAPTCHA.to_owned());
         if with_demo {
             jxjy_web::demo::load(&state).await.expect("load demo data");

@@ -211,6 +211,10 @@ pub struct ShowPage {
     pub may_edit: bool,
     pub may_withdraw: bool,
     pub review: Option<super::review::ReviewPanel>,
+    pub attachments: Vec<super::view::AttachmentView>,
+    /// Where the attachments are opened: the person's or the unit's path of the record.
+    pub files_base: String,
+    pub upload_limit_mb: usize,
     pub unit_actions: bool,
     pub back: &'static str,
 }
@@ -230,6 +234,15 @@ pub async fn show(
         may_withdraw: state == Some(RecordState::Submitted),
         owner_actions: true,
         review: None,
+        attachments: app
+            .store
+            .attachments(super::attachments::OWNER, id)
+            .await?
+            .iter()
+            .map(super::view::AttachmentView::of)
+            .collect(),
+        files_base: format!("/me/records/{id}"),
+        upload_limit_mb: app.config.upload_limit.div_ceil(1024 * 1024),
         unit_actions: false,
         back: "/me/records",
         r: RecordView::of(&r),
@@ -280,7 +293,12 @@ pub async fn update(
         return Ok(Redirect::to(&here).into_response());
     }
     let rules = cx.rules_for(&app, &f.year).await?;
-    let fields = match form::check(&f, &rules.context(app.today(), false)) {
+    let has_attachment = !app
+        .store
+        .attachments(super::attachments::OWNER, id)
+        .await?
+        .is_empty();
+    let fields = match form::check(&f, &rules.context(app.today(), has_attachment)) {
         Ok(fields) => fields,
         Err(errors) => {
             return Ok(FormPage::new(

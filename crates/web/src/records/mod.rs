@@ -1,7 +1,9 @@
 //! CE records (继续教育记录): the person's declarations, the unit's review queue and its work
 //! on its staff's records (代申报, 培训信息维护, 批注), and the record page with its trail.
 
+mod attachments;
 mod form;
+pub mod import;
 mod mine;
 mod review;
 mod view;
@@ -28,10 +30,35 @@ pub fn routes() -> Router<AppState> {
         .route("/me/records/{id}/submit", post(mine::submit))
         .route("/me/records/{id}/withdraw", post(mine::withdraw))
         .route("/me/records/{id}/delete", post(mine::delete))
+        .route(
+            "/me/records/{id}/attachments",
+            post(attachments::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/me/records/{id}/attachments/{att}",
+            get(attachments::open_own),
+        )
+        .route(
+            "/me/records/{id}/attachments/{att}/delete",
+            post(attachments::remove),
+        )
+        .route(
+            "/org/records/{id}/attachments/{att}",
+            get(attachments::open_for_unit),
+        )
         .route("/org/records", get(review::queue))
         .route("/org/records.xlsx", get(review::export))
         .route("/org/records/decide", post(review::decide_batch))
         .route("/org/records/new", get(review::new).post(review::create))
+        .route(
+            "/org/records/import",
+            get(import::page)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/org/records/import/template.xlsx", get(import::template))
+        .route("/org/records/import/{id}", get(import::job))
+        .route("/org/records/import/{id}/start", post(import::start))
         .route(
             "/org/records/settings",
             get(review::settings).post(review::save_settings),

@@ -261,6 +261,15 @@ pub async fn show(
         may_edit: false,
         may_withdraw: false,
         review,
+        attachments: app
+            .store
+            .attachments(super::attachments::OWNER, id)
+            .await?
+            .iter()
+            .map(super::view::AttachmentView::of)
+            .collect(),
+        files_base: format!("/org/records/{id}"),
+        upload_limit_mb: app.config.upload_limit.div_ceil(1024 * 1024),
         unit_actions: state == Some(RecordState::Approved)
             && permits(acting.kind, acting.roles, Action::ManageRecords),
         back: "/org/records",

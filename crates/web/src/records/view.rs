@@ -3,6 +3,7 @@
 use domain::hours::Hours;
 use domain::identity::mask;
 use domain::record::{Category, DeclarationType, RecordState};
+use store::attachments::Attachment;
 use store::records::{Record, TrailRow};
 
 use crate::clock::display_time;
@@ -99,6 +100,29 @@ impl RecordView {
             state_code: r.state.clone(),
             opinion: r.opinion.clone(),
             submitted: r.submitted_at.map(display_time).unwrap_or_default(),
+        }
+    }
+}
+
+pub struct AttachmentView {
+    pub id: i64,
+    pub name: String,
+    pub size: String,
+    pub image: bool,
+}
+
+impl AttachmentView {
+    pub fn of(a: &Attachment) -> AttachmentView {
+        let kb = a.size.max(0) as f64 / 1024.0;
+        AttachmentView {
+            id: a.id,
+            name: a.file_name.clone(),
+            size: if kb >= 1024.0 {
+                format!("{:.1} MB", kb / 1024.0)
+            } else {
+                format!("{} KB", kb.ceil() as i64)
+            },
+            image: a.content_type.starts_with("image/"),
         }
     }
 }

@@ -86,6 +86,12 @@ enum Obj {
     ApprovedAtA,
     /// A preset opinion of A (id: the opinion).
     OpinionOfA,
+    /// A draft record with a PDF attached (id: the record; att: the attachment).
+    DraftWithAttachment,
+    /// A record submitted to A with a PDF attached (id: the record; att: the attachment).
+    SubmittedWithAttachment,
+    /// A checked import file of A waiting to be started (id: the job).
+    ImportOfA,
 }
 
 /// Whether the refusal is written to the audit log.
@@ -185,6 +191,18 @@ const MANAGE_RECORD_REFUSED: &[Who] = &[
     ThyyClerk,
     GzjyAdmin,
     Subject,
+];
+
+/// Importing is a clerk's or an administrator's work, for the unit acted for.
+const IMPORT_REFUSED: &[Who] = &[Person, YzAdminAsSelf, YzReviewer, GzjyAdmin];
+
+const IMPORT_JOB_REFUSED: &[Who] = &[
+    Person,
+    YzAdminAsSelf,
+    YzReviewer,
+    ThzxAdmin,
+    ThyyClerk,
+    GzjyAdmin,
 ];
 
 /// A complete record form (the version a fresh record has).
@@ -814,6 +832,89 @@ const ROUTES: &[Row] = &[
         allowed: YzReviewer,
         audit: Audit::Written,
     },
+    // Bulk declaration (批量申报).
+    Row {
+        method: "GET",
+        path: "/org/records/import",
+        object: Obj::None,
+        fields: &[],
+        refused: IMPORT_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/records/import",
+        object: Obj::None,
+        fields: &[],
+        refused: IMPORT_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/records/import/template.xlsx",
+        object: Obj::None,
+        fields: &[],
+        refused: IMPORT_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/records/import/{id}",
+        object: Obj::ImportOfA,
+        fields: &[],
+        refused: IMPORT_JOB_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/records/import/{id}/start",
+        object: Obj::ImportOfA,
+        fields: &[("mode", "all")],
+        refused: IMPORT_JOB_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    // Attachments of records.
+    Row {
+        method: "POST",
+        path: "/me/records/{id}/attachments",
+        object: Obj::OwnDraft,
+        fields: &[],
+        refused: OWN_RECORD_REFUSED,
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/me/records/{id}/attachments/{att}",
+        object: Obj::DraftWithAttachment,
+        fields: &[],
+        refused: OWN_RECORD_REFUSED,
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/me/records/{id}/attachments/{att}/delete",
+        object: Obj::DraftWithAttachment,
+        fields: &[],
+        refused: OWN_RECORD_REFUSED,
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/records/{id}/attachments/{att}",
+        object: Obj::SubmittedWithAttachment,
+        fields: &[],
+        refused: REVIEW_RECORD_REFUSED,
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
     // Annual verification.
     Row {
         method: "GET",
@@ -1075,6 +1176,8 @@ impl World {
 
 struct Obtained {
     id: i64,
+    /// A second object in the path (`{att}`), where there is one.
+    att: i64,
     /// The login of the person the object belongs to, if a person's.
     subject: Option<String>,
 }
@@ -1094,14 +1197,17 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
     match obj {
         Obj::None => Obtained {
             id: 0,
+            att: 0,
             subject: None,
         },
         Obj::NewStaff => Obtained {
             id: 0,
+            att: 0,
             subject: None,
         },
         Obj::OrgA => Obtained {
             id: w.yz,
+            att: 0,
             subject: None,
         },
         Obj::MoveToGzjy => {
@@ -1130,7 +1236,11 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .request_move(id, w.gzjy, "划归教育系统")
                 .await
                 .expect("move request");
-            Obtained { id, subject: None }
+            Obtained {
+                id,
+                att: 0,
+                subject: None,
+            }
         }
         Obj::Registration => {
             let p = person().await;
@@ -1155,7 +1265,11 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 )
                 .await
                 .expect("registration");
-            Obtained { id, subject }
+            Obtained {
+                id,
+                att: 0,
+                subject,
+            }
         }
         Obj::RequestedBinding | Obj::ConfirmedBinding => {
             let p = person().await;
@@ -1169,7 +1283,11 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .await
                 .unwrap()
                 .unwrap();
-            Obtained { id, subject }
+            Obtained {
+                id,
+                att: 0,
+                subject,
+            }
         }
         Obj::StaffPerson => {
             let p = person().await;
@@ -1178,7 +1296,11 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .await
                 .unwrap()
                 .unwrap();
-            Obtained { id: p, subject }
+            Obtained {
+                id: p,
+                att: 0,
+                subject,
+            }
         }
         Obj::MemberOfA | Obj::Invitation => {
             let p = person().await;
@@ -1192,7 +1314,11 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .await
                 .unwrap();
             let id = store.membership_of(w.yz, p).await.unwrap().unwrap().id;
-            Obtained { id, subject }
+            Obtained {
+                id,
+                att: 0,
+                subject,
+            }
         }
         Obj::TransferToA => {
             let p = person().await;
@@ -1206,13 +1332,26 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .await
                 .unwrap()
                 .unwrap();
-            Obtained { id, subject }
+            Obtained {
+                id,
+                att: 0,
+                subject,
+            }
         }
         Obj::InviteTarget => {
             let p = person().await;
-            Obtained { id: p, subject }
+            Obtained {
+                id: p,
+                att: 0,
+                subject,
+            }
         }
-        Obj::OwnDraft | Obj::OwnSubmitted | Obj::SubmittedInFlow | Obj::ApprovedAtA => {
+        Obj::OwnDraft
+        | Obj::OwnSubmitted
+        | Obj::SubmittedInFlow
+        | Obj::ApprovedAtA
+        | Obj::DraftWithAttachment
+        | Obj::SubmittedWithAttachment => {
             let p = person().await;
             store
                 .request_binding(p, w.yz, "confirmed", now)
@@ -1220,12 +1359,62 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .unwrap()
                 .unwrap();
             let state = match obj {
-                Obj::OwnDraft => "draft",
+                Obj::OwnDraft | Obj::DraftWithAttachment => "draft",
                 Obj::ApprovedAtA => "approved",
                 _ => "submitted",
             };
             let id = crate::records::stored_record(app, p, w.yz, state).await;
-            Obtained { id, subject }
+            let mut att = 0;
+            if matches!(obj, Obj::DraftWithAttachment | Obj::SubmittedWithAttachment) {
+                let key = app.state.files.put(crate::records::PDF).await.unwrap();
+                att = store
+                    .add_attachment(
+                        &store::attachments::NewAttachment {
+                            owner_kind: "ce_record",
+                            owner_id: id,
+                            file_name: "证明.pdf",
+                            content_type: "application/pdf",
+                            size: crate::records::PDF.len() as i64,
+                            storage_key: &key,
+                            uploaded_by: p,
+                        },
+                        now,
+                    )
+                    .await
+                    .unwrap();
+            }
+            Obtained { id, att, subject }
+        }
+        Obj::ImportOfA => {
+            let key = app
+                .state
+                .files
+                .put(include_bytes!("../fixtures/import_fixed.xlsx"))
+                .await
+                .unwrap();
+            let args = format!(
+                "{{\"file_key\":\"{key}\",\"file_name\":\"学时.xlsx\",\"unit\":{}}}",
+                w.yz
+            );
+            let result = "{\"rows\":7,\"valid\":7,\"already\":0,\"error_rows\":0,\"errors\":[],\"file_error\":\"\",\"inserted\":0}";
+            let by = w.accounts[&YzClerk];
+            let id = store
+                .create_job(
+                    "record_import",
+                    &args,
+                    "preview",
+                    result,
+                    by,
+                    Some(w.yz),
+                    now,
+                )
+                .await
+                .unwrap();
+            Obtained {
+                id,
+                att: 0,
+                subject: None,
+            }
         }
         Obj::OpinionOfA => {
             store
@@ -1240,7 +1429,11 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .find(|o| o.text == format!("同意{n}"))
                 .expect("the opinion")
                 .id;
-            Obtained { id, subject: None }
+            Obtained {
+                id,
+                att: 0,
+                subject: None,
+            }
         }
     }
 }
@@ -1286,11 +1479,18 @@ async fn snapshot(app: &TestApp, obj: Obj, id: i64) -> String {
             s.record_reviewers(id).await.unwrap(),
             s.preset_opinions(id).await.unwrap()
         ),
-        Obj::OwnDraft | Obj::OwnSubmitted | Obj::SubmittedInFlow | Obj::ApprovedAtA => format!(
-            "{:?} {:?}",
+        Obj::OwnDraft
+        | Obj::OwnSubmitted
+        | Obj::SubmittedInFlow
+        | Obj::ApprovedAtA
+        | Obj::DraftWithAttachment
+        | Obj::SubmittedWithAttachment => format!(
+            "{:?} {:?} {:?}",
             s.record(id).await.unwrap(),
-            s.review_trail(id).await.unwrap()
+            s.review_trail(id).await.unwrap(),
+            s.attachments("ce_record", id).await.unwrap()
         ),
+        Obj::ImportOfA => format!("{:?}", s.job(id).await.unwrap().map(|j| j.state)),
         Obj::OpinionOfA => {
             let yz = org_named(app, "广州市第一中学").await.id;
             format!("{:?}", s.preset_opinions(yz).await.unwrap())
@@ -1320,11 +1520,13 @@ async fn denials(app: &TestApp, account: i64) -> u64 {
         .total
 }
 
-/// The path with the object's id in its `{…}` segment.
-fn path_for(template: &str, id: i64) -> String {
+/// The path with the object's id in its first `{…}` segment, and the second object's id
+/// in `{att}`.
+fn path_for(template: &str, id: i64, att: i64) -> String {
+    let template = template.replace("{att}", &att.to_string());
     match (template.find('{'), template.find('}')) {
         (Some(a), Some(b)) => format!("{}{id}{}", &template[..a], &template[b + 1..]),
-        _ => template.to_owned(),
+        _ => template,
     }
 }
 
@@ -1334,8 +1536,8 @@ struct Places {
     gzhr: i64,
 }
 
-async fn send(c: &mut Client, row: &Row, id: i64, places: Places) -> Response {
-    let path = path_for(row.path, id);
+async fn send(c: &mut Client, row: &Row, id: i64, att: i64, places: Places) -> Response {
+    let path = path_for(row.path, id, att);
     if row.method == "GET" {
         return c.get(&path).await;
     }
@@ -1355,6 +1557,11 @@ async fn send(c: &mut Client, row: &Row, id: i64, places: Places) -> Response {
         .collect();
     // A current CSRF token, as a page of the site would hold it.
     c.get("/act").await;
+    if row.path.ends_with("/attachments") || row.path.ends_with("/import") {
+        return c
+            .post_file(&path, &fields, "file", "证明.pdf", crate::records::PDF)
+            .await;
+    }
     c.post(&path, &fields).await
 }
 
@@ -1391,7 +1598,7 @@ async fn drive(app: &TestApp, w: &mut World, row: &Row) {
     for &who in row.refused {
         let (c, account) = client_for(app, w, who, &obj.subject, &mut subject_client).await;
         let denied = denials(app, account).await;
-        let r = send(c, row, obj.id, places).await;
+        let r = send(c, row, obj.id, obj.att, places).await;
         assert_eq!(
             r.status, 404,
             "{what} as {who:?} must look like a missing page"
@@ -1415,11 +1622,11 @@ async fn drive(app: &TestApp, w: &mut World, row: &Row) {
     // An id that names nothing is missing for the one who may, too.
     if row.path.contains('{') {
         let (c, _) = client_for(app, w, row.allowed, &obj.subject, &mut subject_client).await;
-        let r = send(c, row, 987_654_321, places).await;
+        let r = send(c, row, 987_654_321, obj.att, places).await;
         assert_eq!(r.status, 404, "{what} with an unknown id");
     }
     let (c, _) = client_for(app, w, row.allowed, &obj.subject, &mut subject_client).await;
-    let r = send(c, row, obj.id, places).await;
+    let r = send(c, row, obj.id, obj.att, places).await;
     assert!(
         r.status.is_success() || r.status.is_redirection(),
         "{what} as {:?} is allowed, got {}",

@@ -751,3 +751,298 @@ on_both_engines!(
         assert!(!text.iter().any(|r| r.contains("阈值1")));
     }
 );
+
+/// A small real PDF, as a scanner or a word processor writes one.
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+on_both_engines!(
+    attachments_are_checked_by_content_and_size_and_seen_by_the_reviewer,
+    |app| {
+        with_demo(&app).await;
+        let yz = org_named(&app, "广州市第一中学").await.id;
+        let me = account_id(&app, "zhangwei").await;
+        let id = stored_record(&app, me, yz, "draft").await;
+        let mut person = signed_in(&app, "zhangwei").await;
+        let page = format!("/me/records/{id}");
+        person.get(&page).await.assert_contains("上传证明");
+        let upload = format!("/me/records/{id}/attachments");
+
+        let r = person
+            .post_file(&upload, &[], "file", "C:\\扫描\\结业证书.pdf", PDF)
+            .await;
+        r.assert_redirect(&page);
+        let shown = person.get(&page).await;
+        shown.assert_contains("已上传“结业证书.pdf”。");
+        let list = app.state.store.attachments("ce_record", id).await.unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].content_type, "application/pdf");
+        let att = list[0].id;
+
+        // A text file named like a PDF is refused by its content.
+        person
+            .post_file(&upload, &[], "file", "证书.pdf", b"just some text")
+            .await;
+        person
+            .get(&page)
+            .await
+            .assert_contains("只能上传PDF、JPG或PNG文件");
+        // Above the limit (10 MB): refused, nothing stored.
+        let mut big = b"%PDF-1.4\n".to_vec();
+        big.resize(10 * 1024 * 1024 + 1, b' ');
+        person
+            .post_file(&upload, &[], "file", "大文件.pdf", &big)
+            .await;
+        person
+            .get(&page)
+            .await
+            .assert_contains("文件过大：单个附件不能超过10MB");
+        assert_eq!(
+            app.state
+                .store
+                .attachments("ce_record", id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        // Far above it, the body is refused before it is read, in words.
+        let mut huge = b"%PDF-1.4\n".to_vec();
+        huge.resize(30 * 1024 * 1024, b' ');
+        let r = person
+            .post_file(&upload, &[], "file", "很大.pdf", &huge)
+            .await;
+        assert_eq!(r.status, 413);
+        r.assert_contains("文件过大");
+
+        // The declarer opens it inline; so does the unit once it is submitted to it.
+        let file = format!("/me/records/{id}/attachments/{att}");
+        let r = person.get(&file).await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.headers["content-type"], "application/pdf");
+        assert!(
+            r.headers["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("inline")
+        );
+        assert_eq!(person.get_bytes(&file).await, PDF);
+        person.post(&format!("/me/records/{id}/submit"), &[]).await;
+        let mut clerk = acting(&app, "yizhong", yz).await;
+        clerk
+            .get(&format!("/org/records/{id}"))
+            .await
+            .assert_contains("结业证书.pdf");
+        assert_eq!(
+            clerk
+                .get_bytes(&format!("/org/records/{id}/attachments/{att}"))
+                .await,
+            PDF
+        );
+        // Another unit, and another person, do not.
+        let thzx = org_named(&app, "广州市天河中学").await.id;
+        let mut other = acting(&app, "thzx", thzx).await;
+        assert_eq!(
+            other
+                .get(&format!("/org/records/{id}/attachments/{att}"))
+                .await
+                .status,
+            404
+        );
+        let mut stranger = signed_in(&app, "demo05").await;
+        assert_eq!(stranger.get(&file).await.status, 404);
+        // Once submitted, the declarer can no longer change the attachments.
+        person
+            .post(&format!("/me/records/{id}/attachments/{att}/delete"), &[])
+            .await;
+        assert_eq!(
+            app.state
+                .store
+                .attachments("ce_record", id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+);
+
+const ERRORS_XLSX: &[u8] = include_bytes!("../fixtures/import_errors.xlsx");
+const FIXED_XLSX: &[u8] = include_bytes!("../fixtures/import_fixed.xlsx");
+const MERGED_XLSX: &[u8] = include_bytes!("../fixtures/import_merged.xlsx");
+const MISSING_XLSX: &[u8] = include_bytes!("../fixtures/import_missing_columns.xlsx");
+
+/// Uploads a file for import and answers the preview's job id.
+async fn upload_import(c: &mut Client, name: &str, bytes: &[u8]) -> i64 {
+    c.get("/org/records/import").await;
+    let r = c
+        .post_file("/org/records/import", &[], "file", name, bytes)
+        .await;
+    id_from(&r.location)
+}
+
+/// Waits for a started job to end (the worker runs beside the test).
+async fn finished(app: &TestApp, job: i64) -> store::jobs::Job {
+    for _ in 0..300 {
+        let j = app.state.store.job(job).await.unwrap().expect("job");
+        if j.state == "done" || j.state == "failed" {
+            return j;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("job {job} did not finish");
+}
+
+async fn imported(app: &TestApp, unit: i64) -> u64 {
+    let rows = app
+        .state
+        .store
+        .records_for_export(
+            &store::records::RecordFilter {
+                unit_id: Some(unit),
+                state: Some("approved".into()),
+                ..Default::default()
+            },
+            10_000,
+        )
+        .await
+        .unwrap();
+    rows.iter().filter(|r| r.source == "import").count() as u64
+}
+
+on_both_engines!(
+    a_real_xlsx_with_errors_then_fixed_then_imported_twice,
+    |app| {
+        with_demo(&app).await;
+        let yz = org_named(&app, "广州市第一中学").await.id;
+        let mut clerk = acting(&app, "yizhong", yz).await;
+        let template = clerk.get_bytes("/org/records/import/template.xlsx").await;
+        assert!(template.starts_with(b"PK"), "the template is an xlsx");
+
+        // A file with errors: every row's problems, by row and column.
+        let job = upload_import(&mut clerk, "学时.xlsx", ERRORS_XLSX).await;
+        let page = clerk.get(&format!("/org/records/import/{job}")).await;
+        for text in [
+            "共 <strong>9</strong> 行",
+            "正确 <strong>3</strong> 行",
+            "有错误 <strong>6</strong> 行",
+            "第 5 行</td><td data-label=\"列\">证件号码</td>",
+            "不是本单位已确认的人员",
+            "第 6 行</td><td data-label=\"列\">结束日期</td><td data-label=\"问题\">结束日期不能早于开始日期",
+            "第 7 行</td><td data-label=\"列\">申报学时",
+            "与第2行重复",
+            "第 9 行</td><td data-label=\"列\">申报学时",
+            "第 10 行</td><td data-label=\"列\">姓名</td><td data-label=\"问题\">与该证件号码登记的姓名“何佩玲”不一致",
+        ] {
+            page.assert_contains(text);
+        }
+        // The whole file cannot be imported while it has errors.
+        clerk
+            .post(
+                &format!("/org/records/import/{job}/start"),
+                &[("mode", "all")],
+            )
+            .await;
+        clerk
+            .get(&format!("/org/records/import/{job}"))
+            .await
+            .assert_contains("文件中有错误的行");
+        assert_eq!(imported(&app, yz).await, 0);
+
+        // Fixed: seven rows, imported once.
+        let job = upload_import(&mut clerk, "学时（已修改）.xlsx", FIXED_XLSX).await;
+        clerk
+            .get(&format!("/org/records/import/{job}"))
+            .await
+            .assert_contains("全部 7 行检查通过");
+        let start = format!("/org/records/import/{job}/start");
+        // A double click starts it once.
+        let mut twin = Client::new(&app);
+        twin.share_cookies_from(&clerk);
+        twin.get(&format!("/org/records/import/{job}")).await;
+        let (a, b) = tokio::join!(
+            clerk.post(&start, &[("mode", "all")]),
+            twin.post(&start, &[("mode", "all")])
+        );
+        assert!(a.status.is_redirection() && b.status.is_redirection());
+        let j = finished(&app, job).await;
+        assert_eq!((j.state.as_str(), j.done, j.total), ("done", 7, 7));
+        assert_eq!(imported(&app, yz).await, 7);
+        clerk
+            .get(&format!("/org/records/import/{job}"))
+            .await
+            .assert_contains("导入完成：新增 7 条学时记录");
+        let zhangwei = account_id(&app, "zhangwei").await;
+        let mine = app
+            .state
+            .store
+            .records(&store::records::RecordFilter {
+                account_id: Some(zhangwei),
+                course: Some("教研能力提升".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(mine.total, 1);
+        let r = &mine.items[0];
+        assert_eq!(
+            (
+                r.state.as_str(),
+                r.recognised_tenths,
+                r.start_date.to_string().as_str()
+            ),
+            ("approved", Some(120), "2026-01-12")
+        );
+        assert_eq!(
+            trail_steps(&app, r.id).await,
+            vec![("import".into(), "批量导入并确认".into())]
+        );
+
+        // The same file again: found imported, nothing doubled.
+        let again = upload_import(&mut clerk, "学时（已修改）.xlsx", FIXED_XLSX).await;
+        clerk
+            .get(&format!("/org/records/import/{again}"))
+            .await
+            .assert_contains("其中已导入过 <strong>7</strong> 行");
+        clerk
+            .post(
+                &format!("/org/records/import/{again}/start"),
+                &[("mode", "all")],
+            )
+            .await;
+        assert_eq!(finished(&app, again).await.state, "done");
+        assert_eq!(imported(&app, yz).await, 7);
+        // The valid rows of the first file are the same rows: still nothing doubled.
+        let first = upload_import(&mut clerk, "学时.xlsx", ERRORS_XLSX).await;
+        clerk
+            .post(
+                &format!("/org/records/import/{first}/start"),
+                &[("mode", "valid")],
+            )
+            .await;
+        assert_eq!(finished(&app, first).await.state, "done");
+        assert_eq!(imported(&app, yz).await, 7);
+
+        // Files that cannot be read at all say why.
+        for (name, bytes, message) in [
+            ("合并.xlsx", MERGED_XLSX, "合并单元格"),
+            ("缺列.xlsx", MISSING_XLSX, "缺少必填列：申报学时"),
+            ("不是表格.xlsx", PDF, "文件不是有效的 Excel（.xlsx）文件"),
+        ] {
+            let job = upload_import(&mut clerk, name, bytes).await;
+            clerk
+                .get(&format!("/org/records/import/{job}"))
+                .await
+                .assert_contains(message);
+        }
+        // Another unit cannot see this unit's import.
+        let thzx = org_named(&app, "广州市天河中学").await.id;
+        let mut other = acting(&app, "thzx", thzx).await;
+        assert_eq!(
+            other
+                .get(&format!("/org/records/import/{job}"))
+                .await
+                .status,
+            404
+        );
+    }
+);

@@ -24,6 +24,7 @@ pub struct TestApp {
     pub clock: Arc<FixedClock>,
     pub router: Router,
     _dir: Option<tempfile::TempDir>,
+    _files: tempfile::TempDir,
     pg_drop: Option<(String, String)>,
 }
 
@@ -101,8 +102,10 @@ pub async fn app_on(engine: Engine) -> Option<TestApp> {
             .single()
             .expect("time"),
     ));
+    let files = tempfile::tempdir().expect("a directory for files");
     let config = Config {
         trust_proxy: true,
+        data_dir: files.path().to_owned(),
         ..Config::default()
     };
     let mut state = AppState::new(store, config);
@@ -114,6 +117,7 @@ pub async fn app_on(engine: Engine) -> Option<TestApp> {
         clock,
         router,
         _dir: dir,
+        _files: files,
         pg_drop,
     })
 }
@@ -406,6 +410,52 @@ impl Client {
         }
         self.send(req.body(Body::from(body)).expect("request"))
             .await
+    }
+
+    /// Posts a multipart form with the current CSRF token and one file.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_field: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Response {
+        let boundary = "----jxjytestboundary7MA4YWxkTrZu0gW";
+        let mut body: Vec<u8> = Vec::new();
+        let csrf = self.csrf.clone().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if !fields.iter().any(|(k, _)| *k == "csrf") {
+            all.push(("csrf", &csrf));
+        }
+        for (k, v) in all {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(header::HOST, "jxjy.test")
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::CONTENT_LENGTH, body.len())
+            .header("x-forwarded-for", self.ip.clone())
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
     }
 
     /// Opens the sign-in page (and its captcha) and signs in.

@@ -1,0 +1,186 @@
+//! Attachments of a record (证明材料): the declarer adds and removes them while the record is
+//! theirs to edit; the declarer and the reviewing unit open them, inline where the browser
+//! can show them.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::attachment::{FileKind, check_upload, stored_name};
+use domain::policy::Action;
+use domain::record::{self, RecordState};
+use store::ChangeError;
+use store::attachments::{Attachment, NewAttachment};
+
+use super::mine::Empty;
+use crate::AppState;
+use crate::audit::ClientIp;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::forms::{CsrfForm, Upload};
+use crate::policy;
+
+pub const OWNER: &str = "ce_record";
+
+/// The most attachments one record carries.
+const MAX_PER_RECORD: usize = 10;
+
+async fn own_record(
+    app: &AppState,
+    ip: &ClientIp,
+    user: &CurrentUser,
+    id: i64,
+) -> AppResult<store::records::Record> {
+    match app.store.record(id).await? {
+        Some(r)
+            if user.acting.is_none() && r.account_id == user.account.id && r.state != "deleted" =>
+        {
+            Ok(r)
+        }
+        _ => Err(policy::deny(app, user, ip, &format!("他人学时记录的附件 {id}")).await),
+    }
+}
+
+pub async fn upload(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    form: Upload,
+) -> AppResult<Response> {
+    let here = format!("/me/records/{id}");
+    let back = |msg: String| {
+        user.session.flash("error", msg);
+        Ok(Redirect::to(&here).into_response())
+    };
+    let limit = app.config.upload_limit;
+    if form.too_large {
+        return back(format!(
+            "文件过大：单个附件不能超过{}MB",
+            limit.div_ceil(1024 * 1024)
+        ));
+    }
+    let r = own_record(&app, &ip, &user, id).await?;
+    if !RecordState::from_code(&r.state).is_some_and(record::may_edit) {
+        return back("该记录已送审或已审核，不能再修改附件。".into());
+    }
+    let Some(file) = form.file else {
+        return back("请选择要上传的文件".into());
+    };
+    let kind = match check_upload(&file.bytes, limit) {
+        Ok(k) => k,
+        Err(e) => return back(e),
+    };
+    if app.store.attachments(OWNER, id).await?.len() >= MAX_PER_RECORD {
+        return back(format!("每条记录最多上传{MAX_PER_RECORD}个附件。"));
+    }
+    let key = app
+        .files
+        .put(&file.bytes)
+        .await
+        .map_err(|e| anyhow::anyhow!("storing an attachment: {e}"))?;
+    let name = stored_name(&file.name, kind);
+    app.store
+        .add_attachment(
+            &NewAttachment {
+                owner_kind: OWNER,
+                owner_id: id,
+                file_name: &name,
+                content_type: kind.content_type(),
+                size: file.bytes.len() as i64,
+                storage_key: &key,
+                uploaded_by: user.account.id,
+            },
+            app.now(),
+        )
+        .await?;
+    user.session.flash("success", format!("已上传“{name}”。"));
+    Ok(Redirect::to(&here).into_response())
+}
+
+pub async fn remove(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path((id, att)): Path<(i64, i64)>,
+    CsrfForm(_f): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let r = own_record(&app, &ip, &user, id).await?;
+    let here = format!("/me/records/{id}");
+    if !RecordState::from_code(&r.state).is_some_and(record::may_edit) {
+        user.session
+            .flash("error", "该记录已送审或已审核，不能再修改附件。");
+        return Ok(Redirect::to(&here).into_response());
+    }
+    match app.store.delete_attachment(att, OWNER, id).await {
+        Ok(()) => user.session.flash("success", "已删除附件。"),
+        Err(ChangeError::Conflict) => {
+            return Err(policy::deny(&app, &user, &ip, &format!("删除其他记录的附件 {att}")).await);
+        }
+        Err(ChangeError::Db(e)) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&here).into_response())
+}
+
+async fn send(app: &AppState, a: &Attachment) -> AppResult<Response> {
+    let bytes = app
+        .files
+        .get(&a.storage_key)
+        .await
+        .map_err(|e| anyhow::anyhow!("reading an attachment: {e}"))?
+        .ok_or(AppError::NotFound)?;
+    // Only the three kinds ever stored are served as themselves.
+    let kind = FileKind::from_content_type(&a.content_type).ok_or(AppError::NotFound)?;
+    let disposition = format!(
+        "inline; filename=\"attachment.{}\"; filename*=UTF-8''{}",
+        kind.extension(),
+        crate::auth::urlencode(&a.file_name).replace('+', "%20")
+    );
+    Ok((
+        [
+            (CONTENT_TYPE, kind.content_type().to_owned()),
+            (CONTENT_DISPOSITION, disposition),
+            (CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        Body::from(bytes),
+    )
+        .into_response())
+}
+
+async fn of_record(app: &AppState, id: i64, att: i64) -> AppResult<Option<Attachment>> {
+    Ok(app
+        .store
+        .attachment(att)
+        .await?
+        .filter(|a| a.owner_kind == OWNER && a.owner_id == id))
+}
+
+/// The declarer opens an attachment of their record.
+pub async fn open_own(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path((id, att)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    own_record(&app, &ip, &user, id).await?;
+    match of_record(&app, id, att).await? {
+        Some(a) => send(&app, &a).await,
+        None => Err(policy::deny(&app, &user, &ip, &format!("其他记录的附件 {att}")).await),
+    }
+}
+
+/// The reviewing unit opens an attachment of a record submitted to it.
+pub async fn open_for_unit(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path((id, att)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let acting = policy::acting_for(&app, &user, &ip, Action::ReviewRecords).await?;
+    let record = app.store.record(id).await?;
+    let ok = record.is_some_and(|r| r.unit_id == acting.org.id && r.state != "draft");
+    match (ok, of_record(&app, id, att).await?) {
+        (true, Some(a)) => send(&app, &a).await,
+        _ => Err(policy::deny(&app, &user, &ip, &format!("其他单位记录的附件 {att}")).await),
+    }
+}
