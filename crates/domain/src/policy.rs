@@ -25,10 +25,12 @@ pub enum Action {
     ReviewRecords,
     /// Declare for staff (代申报), import declarations, correct approved records (培训信息维护).
     ManageRecords,
+    /// Maintain the verification rule sets (验证规则) of the bureau's region.
+    ManageRules,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::ViewStaff,
         Action::ManageStaff,
         Action::AcceptTransfers,
@@ -38,6 +40,7 @@ impl Action {
         Action::EditOrgInfo,
         Action::ReviewRecords,
         Action::ManageRecords,
+        Action::ManageRules,
     ];
 }
 
@@ -55,6 +58,7 @@ fn kind_does(kind: OrgKind, action: Action) -> bool {
         | Action::ReviewRecords
         | Action::ManageRecords => employs,
         Action::ReviewRegistrations | Action::ViewUnits => supervises,
+        Action::ManageRules => kind == OrgKind::HrBureau,
     }
 }
 
@@ -68,6 +72,7 @@ fn roles_for(action: Action) -> &'static [Role] {
         Action::ManageMembers | Action::EditOrgInfo => &[Role::Admin],
         Action::ReviewRecords => &[Role::Admin, Role::Reviewer, Role::Leader],
         Action::ManageRecords => &[Role::Admin, Role::Clerk],
+        Action::ManageRules => &[Role::Admin],
     }
 }
 

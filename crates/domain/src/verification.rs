@@ -91,6 +91,56 @@ impl RuleSet {
     }
 }
 
+/// Every problem of a rule set as HR typed it, as (field, message) pairs; empty when it may
+/// be saved. Fields: `name`, `years`, `total`, `deadline`, `authors`.
+pub fn check_rule_set(rs: &RuleSet) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let name = rs.name.trim();
+    if name.is_empty() {
+        out.push(("name", "请填写规则名称".to_owned()));
+    } else if name.chars().count() > 60 {
+        out.push(("name", "规则名称不能超过60个字".to_owned()));
+    }
+    if let (Some(a), Some(b)) = (rs.year_from, rs.year_to)
+        && a > b
+    {
+        out.push(("years", "起始年度不能晚于截止年度".to_owned()));
+    }
+    let r = &rs.requirement;
+    let minimums = r.public + r.professional + r.elective;
+    if !r.total.is_positive() {
+        out.push(("total", "年度总学时必须大于0".to_owned()));
+    } else if r.total < minimums {
+        out.push((
+            "total",
+            format!(
+                "年度总学时不能少于各科目最低学时之和（{}）",
+                minimums.short()
+            ),
+        ));
+    }
+    let (m, d) = rs.deadline;
+    if chrono::NaiveDate::from_ymd_opt(2001, m, d).is_none() {
+        out.push(("deadline", "登记截止日期不是有效的月、日".to_owned()));
+    }
+    let a = &rs.declaration;
+    if !a.main_author_hours.is_positive() || a.other_author_hours > a.main_author_hours {
+        out.push((
+            "authors",
+            "第一作者学时应大于0，且不少于其他作者学时".to_owned(),
+        ));
+    }
+    out
+}
+
+/// Whether two rule sets for the same region and series would both apply to some year, so
+/// that which one counts would be a guess.
+pub fn years_overlap(a: (Option<i32>, Option<i32>), b: (Option<i32>, Option<i32>)) -> bool {
+    let start = a.0.unwrap_or(i32::MIN).max(b.0.unwrap_or(i32::MIN));
+    let end = a.1.unwrap_or(i32::MAX).min(b.1.unwrap_or(i32::MAX));
+    start <= end
+}
+
 /// The significant digits of a region code, so that a rule for "440000" (the province) covers
 /// every code starting "44", one for "440100" (Guangzhou) every code starting "4401"; the
 /// most specific rule is the one with the longest prefix.
@@ -255,6 +305,45 @@ mod tests {
             professional: h(professional),
             elective: h(elective),
         }
+    }
+
+    #[test]
+    fn rule_sets_are_checked_before_they_are_saved() {
+        let mut rs = RuleSet {
+            name: "广东省继续教育学时规定".into(),
+            region_code: "440000".into(),
+            series_code: None,
+            year_from: Some(2021),
+            year_to: None,
+            requirement: provincial_rules_since_2021(),
+            declaration: crate::record::DeclarationRules::default(),
+            deadline: (1, 31),
+        };
+        assert!(check_rule_set(&rs).is_empty());
+        rs.requirement.total = h(89);
+        assert_eq!(
+            check_rule_set(&rs),
+            vec![(
+                "total",
+                "年度总学时不能少于各科目最低学时之和（90）".to_owned()
+            )]
+        );
+        rs.requirement.total = h(90);
+        rs.year_to = Some(2020);
+        rs.deadline = (2, 30);
+        let fields: Vec<_> = check_rule_set(&rs).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["years", "deadline"]);
+    }
+
+    #[test]
+    fn overlapping_years_of_two_rule_sets() {
+        assert!(years_overlap((None, Some(2020)), (Some(2020), None)));
+        assert!(!years_overlap((None, Some(2020)), (Some(2021), None)));
+        assert!(years_overlap((None, None), (Some(2021), Some(2021))));
+        assert!(!years_overlap(
+            (Some(2018), Some(2019)),
+            (Some(2020), Some(2022))
+        ));
     }
 
     #[test]

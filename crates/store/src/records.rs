@@ -1265,3 +1265,69 @@ impl Store {
         Ok(ids.len() as u64)
     }
 }
+
+impl Store {
+    /// Saves a rule set: a new one when `id` is `None`, else the version the editor saw.
+    pub async fn save_rule_set(
+        &self,
+        id: Option<(i64, i32)>,
+        rs: &domain::verification::RuleSet,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<i64, ChangeError> {
+        let prefix = domain::verification::region_prefix(&rs.region_code).to_owned();
+        let r = &rs.requirement;
+        let mut vals: Vec<Value> = vec![
+            rs.name.trim().into(),
+            rs.region_code.clone().into(),
+            prefix.into(),
+            rs.series_code.clone().into(),
+            rs.year_from.into(),
+            rs.year_to.into(),
+            r.total.tenths().into(),
+            r.public.tenths().into(),
+            r.professional.tenths().into(),
+            r.elective.tenths().into(),
+            r.elective_counts_only_as_elective.into(),
+            rs.declaration.main_author_hours.tenths().into(),
+            rs.declaration.other_author_hours.tenths().into(),
+            (rs.deadline.0 as i32).into(),
+            (rs.deadline.1 as i32).into(),
+            by.into(),
+            now.into(),
+        ];
+        match id {
+            None => {
+                let row = self
+                    .db()
+                    .query_one_raw(self.stmt(
+                        "INSERT INTO rule_set (name, region_code, region_prefix, series_code, year_from, year_to, \
+                         total_tenths, public_tenths, professional_tenths, elective_tenths, elective_only, \
+                         main_author_tenths, other_author_tenths, deadline_month, deadline_day, updated_by, \
+                         updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
+                        vals,
+                    ))
+                    .await?
+                    .ok_or_else(|| DbErr::Custom("insert returned no id".into()))?;
+                Ok(row.try_get("", "id")?)
+            }
+            Some((id, version)) => {
+                vals.push(id.into());
+                vals.push(version.into());
+                let r = self
+                    .db()
+                    .execute_raw(self.stmt(
+                        "UPDATE rule_set SET name = ?, region_code = ?, region_prefix = ?, series_code = ?, \
+                         year_from = ?, year_to = ?, total_tenths = ?, public_tenths = ?, professional_tenths = ?, \
+                         elective_tenths = ?, elective_only = ?, main_author_tenths = ?, other_author_tenths = ?, \
+                         deadline_month = ?, deadline_day = ?, updated_by = ?, updated_at = ?, \
+                         version = version + 1 WHERE id = ? AND version = ?",
+                        vals,
+                    ))
+                    .await?;
+                crate::one_row(&r)?;
+                Ok(id)
+            }
+        }
+    }
+}

@@ -53,6 +53,7 @@ impl Chrome {
                 if user.account.is_platform_admin {
                     nav.push(item("/admin/accounts", "账号管理"));
                     nav.push(item("/admin/audit", "安全审计"));
+                    nav.push(item("/admin/rules", "验证规则"));
                     "平台管理员".to_owned()
                 } else {
                     "本人".to_owned()
@@ -64,6 +65,10 @@ impl Chrome {
                     nav.push(item("/org/units", "下属单位"));
                     nav.push(item("/org/staff", "人员查询"));
                     nav.push(item("/org/verification", "年度验证"));
+                    if domain::policy::permits(a.kind, a.roles, domain::policy::Action::ManageRules)
+                    {
+                        nav.push(item("/org/rules", "验证规则"));
+                    }
                 } else {
                     nav.push(item("/org/staff", "人员管理"));
                     nav.push(item("/org/transfers", "调入申请"));

@@ -24,8 +24,22 @@ use crate::pager::Pager;
 use crate::policy;
 use crate::records::RuleContext;
 
+mod rules;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/org/rules", get(rules::list))
+        .route("/org/rules/new", get(rules::new).post(rules::create))
+        .route("/org/rules/{id}", get(rules::edit).post(rules::update))
+        .route("/admin/rules", get(rules::admin_list))
+        .route(
+            "/admin/rules/new",
+            get(rules::admin_new).post(rules::admin_create),
+        )
+        .route(
+            "/admin/rules/{id}",
+            get(rules::admin_edit).post(rules::admin_update),
+        )
         .route("/me/verification", get(mine))
         .route("/org/verification", get(staff))
         .route("/org/verification.xlsx", get(export))

@@ -45,6 +45,8 @@ enum Who {
     SzhrAdmin,
     /// The person the object belongs to (or who registered it), as themselves.
     Subject,
+    /// The platform administrator, as themselves.
+    Platform,
 }
 
 use Who::*;
@@ -92,6 +94,8 @@ enum Obj {
     SubmittedWithAttachment,
     /// A checked import file of A waiting to be started (id: the job).
     ImportOfA,
+    /// A rule set for 广州市 (id: the rule set).
+    RuleInGuangzhou,
 }
 
 /// Whether the refusal is written to the audit log.
@@ -191,6 +195,50 @@ const MANAGE_RECORD_REFUSED: &[Who] = &[
     ThyyClerk,
     GzjyAdmin,
     Subject,
+];
+
+/// Rule sets are kept by HR bureaus' administrators.
+const BUREAU_RULES_REFUSED: &[Who] = &[Person, YzAdminAsSelf, YzAdmin, GzjyAdmin, Platform];
+
+/// A rule set of 广州市: not another city's bureau, not a unit or department.
+const RULE_REFUSED: &[Who] = &[Person, YzAdmin, GzjyAdmin, SzhrAdmin, Platform];
+
+/// The platform's pages refuse everyone else, as a missing page.
+const PLATFORM_ONLY: &[Who] = &[Person, YzAdmin, GzhrAdmin];
+
+const RULE_FORM: &[(&str, &str)] = &[
+    ("version", "1"),
+    ("name", "广州市继续教育学时规定（修订）"),
+    ("region_code", "440100"),
+    ("series_code", ""),
+    ("year_from", "2099"),
+    ("year_to", "2099"),
+    ("total", "72"),
+    ("public", "18"),
+    ("professional", "42"),
+    ("elective", "0"),
+    ("main_author", "28"),
+    ("other_author", "14"),
+    ("deadline_month", "1"),
+    ("deadline_day", "31"),
+];
+
+/// The same for the platform's row, for other years (two rules may not share a year).
+const PLATFORM_RULE_FORM: &[(&str, &str)] = &[
+    ("version", "1"),
+    ("name", "广州市继续教育学时规定（平台修订）"),
+    ("region_code", "440100"),
+    ("series_code", ""),
+    ("year_from", "2098"),
+    ("year_to", "2098"),
+    ("total", "72"),
+    ("public", "18"),
+    ("professional", "42"),
+    ("elective", "0"),
+    ("main_author", "28"),
+    ("other_author", "14"),
+    ("deadline_month", "1"),
+    ("deadline_day", "31"),
 ];
 
 /// Importing is a clerk's or an administrator's work, for the unit acted for.
@@ -832,6 +880,97 @@ const ROUTES: &[Row] = &[
         allowed: YzReviewer,
         audit: Audit::Written,
     },
+    // Verification rule sets: a bureau's for its region, the platform's for all.
+    Row {
+        method: "GET",
+        path: "/org/rules",
+        object: Obj::None,
+        fields: &[],
+        refused: BUREAU_RULES_REFUSED,
+        allowed: GzhrAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/rules/new",
+        object: Obj::None,
+        fields: &[],
+        refused: BUREAU_RULES_REFUSED,
+        allowed: GzhrAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/rules/new",
+        object: Obj::None,
+        fields: &[("name", "测试规则")],
+        refused: BUREAU_RULES_REFUSED,
+        allowed: GzhrAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/rules/{id}",
+        object: Obj::RuleInGuangzhou,
+        fields: &[],
+        refused: RULE_REFUSED,
+        allowed: GzhrAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/rules/{id}",
+        object: Obj::RuleInGuangzhou,
+        fields: RULE_FORM,
+        refused: RULE_REFUSED,
+        allowed: GzhrAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/admin/rules",
+        object: Obj::None,
+        fields: &[],
+        refused: PLATFORM_ONLY,
+        allowed: Platform,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "GET",
+        path: "/admin/rules/new",
+        object: Obj::None,
+        fields: &[],
+        refused: PLATFORM_ONLY,
+        allowed: Platform,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "POST",
+        path: "/admin/rules/new",
+        object: Obj::None,
+        fields: &[("name", "测试规则")],
+        refused: PLATFORM_ONLY,
+        allowed: Platform,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "GET",
+        path: "/admin/rules/{id}",
+        object: Obj::RuleInGuangzhou,
+        fields: &[],
+        refused: PLATFORM_ONLY,
+        allowed: Platform,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "POST",
+        path: "/admin/rules/{id}",
+        object: Obj::RuleInGuangzhou,
+        fields: PLATFORM_RULE_FORM,
+        refused: PLATFORM_ONLY,
+        allowed: Platform,
+        audit: Audit::NotNeeded,
+    },
     // Bulk declaration (批量申报).
     Row {
         method: "GET",
@@ -1139,6 +1278,14 @@ impl World {
 
         let mut clients = HashMap::new();
         let mut accounts = HashMap::new();
+        let mut platform = Client::new(app);
+        platform
+            .sign_in("admin", "Admin2026jx")
+            .await
+            .assert_redirect("/");
+        platform.get("/act").await;
+        clients.insert(Platform, platform);
+        accounts.insert(Platform, account_id(app, "admin").await);
         for (who, login, org) in [
             (Person, "zhangwei", None),
             (YzAdminAsSelf, "yizhong", None),
@@ -1385,6 +1532,24 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
             }
             Obtained { id, att, subject }
         }
+        Obj::RuleInGuangzhou => {
+            let rs = domain::verification::RuleSet {
+                name: format!("广州市经济系列规则{n}"),
+                region_code: "440100".into(),
+                series_code: Some("jingji".into()),
+                year_from: Some(1900 + n as i32),
+                year_to: Some(1900 + n as i32),
+                requirement: domain::verification::guangzhou_rules(),
+                declaration: domain::record::DeclarationRules::default(),
+                deadline: (1, 31),
+            };
+            let id = store.save_rule_set(None, &rs, 0, now).await.unwrap();
+            Obtained {
+                id,
+                att: 0,
+                subject: None,
+            }
+        }
         Obj::ImportOfA => {
             let key = app
                 .state
@@ -1490,6 +1655,7 @@ async fn snapshot(app: &TestApp, obj: Obj, id: i64) -> String {
             s.review_trail(id).await.unwrap(),
             s.attachments("ce_record", id).await.unwrap()
         ),
+        Obj::RuleInGuangzhou => format!("{:?}", s.rule_set(id).await.unwrap()),
         Obj::ImportOfA => format!("{:?}", s.job(id).await.unwrap().map(|j| j.state)),
         Obj::OpinionOfA => {
             let yz = org_named(app, "广州市第一中学").await.id;

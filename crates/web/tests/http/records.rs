@@ -1046,3 +1046,112 @@ on_both_engines!(
         );
     }
 );
+
+fn rule_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut f: Vec<(&str, &str)> = vec![
+        ("version", "1"),
+        ("name", "广东省继续教育学时规定（2021年起）"),
+        ("region_code", "440000"),
+        ("series_code", ""),
+        ("year_from", "2021"),
+        ("year_to", ""),
+        ("total", "90"),
+        ("public", "30"),
+        ("professional", "42"),
+        ("elective", "18"),
+        ("elective_only", "1"),
+        ("main_author", "28"),
+        ("other_author", "14"),
+        ("deadline_month", "1"),
+        ("deadline_day", "31"),
+    ];
+    for (k, v) in changes {
+        f.retain(|(key, _)| key != k);
+        f.push((k, v));
+    }
+    f
+}
+
+on_both_engines!(
+    rule_sets_are_data_and_the_figures_follow_them_at_once,
+    |app| {
+        with_demo(&app).await;
+        let store = &app.state.store;
+        let provincial = store
+            .rule_sets()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.region_code == "440000")
+            .expect("the shipped provincial rule");
+        let mut person = signed_in(&app, "zhangwei").await;
+        let row = year_row(&mut person, 2025).await;
+        assert!(
+            row.contains(">90.0<") && row.contains("达标") && !row.contains("未达标"),
+            "{row}"
+        );
+
+        let gdhr = org_named(&app, "广东省人力资源和社会保障厅").await.id;
+        let mut province = acting(&app, "gdhr", gdhr).await;
+        province
+            .get("/org/rules")
+            .await
+            .assert_contains("广州市继续教育学时规定");
+        let path = format!("/org/rules/{}", provincial.id);
+        province.get(&path).await;
+        // A total below the sum of the minimums is refused next to the field.
+        let r = province.post(&path, &rule_form(&[("total", "80")])).await;
+        r.assert_contains("年度总学时不能少于各科目最低学时之和（90）");
+        province
+            .post(&path, &rule_form(&[("total", "100")]))
+            .await
+            .assert_redirect("/org/rules");
+        let row = year_row(&mut person, 2025).await;
+        assert!(
+            row.contains("未达标") && row.contains("总学时差 10.0"),
+            "{row}"
+        );
+
+        // A city's rule for one series is more specific than the province's.
+        let gzhr = org_named(&app, "广州市人力资源和社会保障局").await.id;
+        let mut city = acting(&app, "gzhr", gzhr).await;
+        // The province's rule is not the city's to change.
+        assert_eq!(city.get(&path).await.status, 404);
+        city.get("/org/rules/new").await;
+        city.post(
+            "/org/rules/new",
+            &rule_form(&[
+                ("name", "广州市中小学教师学时规定"),
+                ("region_code", "440100"),
+                ("series_code", "zhongxiaoxue"),
+                ("year_from", "2025"),
+                ("year_to", "2025"),
+                ("total", "72"),
+                ("public", "18"),
+                ("elective", "0"),
+                ("elective_only", ""),
+            ]),
+        )
+        .await
+        .assert_redirect("/org/rules");
+        let row = year_row(&mut person, 2025).await;
+        assert!(
+            row.contains("广州市中小学教师学时规定") && !row.contains("未达标"),
+            "{row}"
+        );
+        // A second rule for the same region, series and year would make the choice a guess.
+        let r = city
+            .post(
+                "/org/rules/new",
+                &rule_form(&[
+                    ("name", "重复的规则"),
+                    ("region_code", "440100"),
+                    ("series_code", "zhongxiaoxue"),
+                    ("year_from", "2024"),
+                    ("year_to", "2026"),
+                ]),
+            )
+            .await;
+        r.assert_contains("与规则“广州市中小学教师学时规定”的适用地区、系列和年度重叠");
+    }
+);
