@@ -79,6 +79,61 @@ pub async fn list(
     .into_response())
 }
 
+/// The person's records as an xlsx file, with the list's filters.
+pub async fn export(
+    State(app): State<AppState>,
+    AsSelf(user): AsSelf,
+    Query(q): Query<MineQuery>,
+) -> AppResult<Response> {
+    let rows: Vec<Vec<String>> = app
+        .store
+        .records_for_export(
+            &RecordFilter {
+                account_id: Some(user.account.id),
+                year: q.year.trim().parse().ok(),
+                state: Some(q.state.clone()),
+                ..Default::default()
+            },
+            10_000,
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            let v = RecordView::of(r);
+            vec![
+                v.year.to_string(),
+                v.category.to_owned(),
+                v.declaration.to_owned(),
+                v.course_name,
+                v.institution,
+                v.period,
+                v.claimed,
+                v.recognised,
+                v.state.to_owned(),
+                v.opinion,
+                v.unit,
+            ]
+        })
+        .collect();
+    let header = [
+        "申报年度",
+        "科目类型",
+        "申报类型",
+        "课程名称",
+        "施教机构",
+        "起止日期",
+        "申报学时",
+        "认定学时",
+        "状态",
+        "审核意见",
+        "审核单位",
+    ];
+    let bytes = crate::xlsx::workbook("学时记录", &header, &rows)
+        .map_err(|e| anyhow::anyhow!("xlsx: {e}"))?;
+    let name = format!("{}的学时记录.xlsx", user.account.real_name);
+    Ok(crate::xlsx::download(&name, bytes))
+}
+
 fn not_bound(user: &CurrentUser) -> Response {
     user.session.flash(
         "error",

@@ -24,6 +24,7 @@ use form::RecordForm;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/me/records", get(mine::list))
+        .route("/me/records.xlsx", get(mine::export))
         .route("/me/records/new", get(mine::new).post(mine::create))
         .route("/me/records/{id}", get(mine::show))
         .route("/me/records/{id}/edit", get(mine::edit).post(mine::update))

@@ -674,6 +674,15 @@ const ROUTES: &[Row] = &[
     },
     Row {
         method: "GET",
+        path: "/me/records.xlsx",
+        object: Obj::None,
+        fields: &[],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "GET",
         path: "/me/records/new",
         object: Obj::None,
         fields: &[],

@@ -1155,3 +1155,29 @@ on_both_engines!(
         r.assert_contains("与规则“广州市中小学教师学时规定”的适用地区、系列和年度重叠");
     }
 );
+
+fn sheet_text(bytes: Vec<u8>) -> Vec<String> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+    let name = book.sheet_names()[0].clone();
+    let sheet = book.worksheet_range(&name).expect("sheet");
+    sheet.rows().map(|r| format!("{r:?}")).collect()
+}
+
+on_both_engines!(record_lists_export_to_xlsx_with_their_filters, |app| {
+    with_demo(&app).await;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    let mut person = signed_in(&app, "zhangwei").await;
+    let rows = sheet_text(person.get_bytes("/me/records.xlsx?year=2025&state=").await);
+    assert!(rows[0].contains("申报年度") && rows[0].contains("认定学时"));
+    assert_eq!(rows.len(), 4, "three 2025 records and the header: {rows:?}");
+    assert!(rows.iter().skip(1).all(|r| r.contains("2025")));
+
+    let mut clerk = acting(&app, "yizhong", yz).await;
+    let rows = sheet_text(clerk.get_bytes("/org/records.xlsx?state=submitted").await);
+    assert!(rows.len() > 1);
+    assert!(rows.iter().skip(1).all(|r| r.contains("待审")), "{rows:?}");
+    // Document numbers stay masked in a file.
+    assert!(rows.iter().skip(1).all(|r| r.contains("**********")));
+});
