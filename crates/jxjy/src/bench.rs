@@ -12,6 +12,7 @@ pub async fn run(
     signins: usize,
     pages: usize,
     staff: u64,
+    records: u64,
     postgres: Option<&str>,
 ) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("jxjy-bench-{}", std::process::id()));
@@ -22,36 +23,83 @@ pub async fn run(
         println!("\n== staff lists over {staff} persons, SQLite");
         result = staff_lists(&app, staff).await;
     }
-    let _ = std::fs::remove_dir_all(&dir);
-    result?;
-    if let (Some(base), true) = (postgres, staff > 0) {
-        let name = format!("jxjy_bench_{}", std::process::id());
-        let admin = store::Store::connect(base).await?;
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-            .await?;
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await?;
-        let url = format!(
-            "{}/{name}",
-            base.trim_end_matches('/')
-                .rsplit_once('/')
-                .map(|(h, _)| h)
-                .unwrap_or(base)
-        );
-        println!("\n== staff lists over {staff} persons, PostgreSQL");
-        let outcome = async {
-            let app = scratch_app(&url).await?;
-            staff_lists(&app, staff).await
+    if result.is_ok() && records > 0 {
+        println!("\n== CE records: {records} records, SQLite");
+        // A scratch database of its own, so that neither benchmark's rows weigh on the other.
+        result = async {
+            let app = scratch_app(&format!("sqlite://{}/records.db", dir.display())).await?;
+            record_figures(&app, records).await
         }
         .await;
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    result?;
+    if let Some(base) = postgres {
+        if staff > 0 {
+            println!("\n== staff lists over {staff} persons, PostgreSQL");
+            on_postgres(base, |app| async move { staff_lists(&app, staff).await }).await?;
+        }
+        if records > 0 {
+            println!("\n== CE records: {records} records, PostgreSQL");
+            on_postgres(
+                base,
+                |app| async move { record_figures(&app, records).await },
+            )
             .await?;
-        outcome?;
+        }
+    }
+    if let Some(kib) = peak_kib() {
+        println!(
+            "\npeak resident memory of this process (VmHWM): {:.0} MiB",
+            kib as f64 / 1024.0
+        );
     }
     Ok(())
+}
+
+/// Runs `bench` on a scratch database created on the server of `base` and dropped afterwards.
+async fn on_postgres<F, Fut>(base: &str, bench: F) -> anyhow::Result<()>
+where
+    F: FnOnce(AppState) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let name = format!("jxjy_bench_{}", std::process::id());
+    let admin = store::Store::connect(base).await?;
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await?;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await?;
+    let url = format!(
+        "{}/{name}",
+        base.trim_end_matches('/')
+            .rsplit_once('/')
+            .map(|(h, _)| h)
+            .unwrap_or(base)
+    );
+    let outcome = async {
+        let app = scratch_app(&url).await?;
+        bench(app).await
+    }
+    .await;
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await?;
+    outcome
+}
+
+/// The peak resident set of this process so far, in KiB (Linux only).
+fn peak_kib() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 async fn scratch_app(url: &str) -> anyhow::Result<AppState> {
@@ -70,42 +118,13 @@ async fn scratch_app(url: &str) -> anyhow::Result<AppState> {
 /// a city bureau and the province open, as the pages run them.
 async fn staff_lists(app: &AppState, n: u64) -> anyhow::Result<()> {
     use store::bindings::StaffFilter;
-    use store::organizations::OrgFilter;
-    let units: Vec<i64> = app
-        .store
-        .organizations(&OrgFilter {
-            kind: Some("unit".into()),
-            status: Some("approved".into()),
-            per_page: 100,
-            ..Default::default()
-        })
-        .await?
-        .items
-        .iter()
-        .map(|o| o.id)
-        .collect();
+    let units = demo_units(app).await?;
     let started = Instant::now();
     app.store.seed_bench_staff(&units, n, app.now()).await?;
     println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
-    let org = |name: &'static str| {
-        let store = app.store.clone();
-        async move {
-            store
-                .organizations(&OrgFilter {
-                    name: Some(name.into()),
-                    per_page: 1,
-                    ..Default::default()
-                })
-                .await
-                .ok()
-                .and_then(|p| p.items.into_iter().next())
-                .map(|o| o.id)
-                .ok_or_else(|| anyhow::anyhow!("no demo organisation {name}"))
-        }
-    };
-    let unit = org("广州市第一中学").await?;
-    let city = org("广州市人力资源和社会保障局").await?;
-    let province = org("广东省人力资源和社会保障厅").await?;
+    let unit = demo_org(app, "广州市第一中学").await?;
+    let city = demo_org(app, "广州市人力资源和社会保障局").await?;
+    let province = demo_org(app, "广东省人力资源和社会保障厅").await?;
     let cases: Vec<(&str, StaffFilter)> = vec![
         (
             "a unit, first page",
@@ -202,6 +221,216 @@ async fn staff_lists(app: &AppState, n: u64) -> anyhow::Result<()> {
     println!("query plan of the province's first page:");
     for line in app.store.explain_staff(&cases[2].1).await? {
         println!("  {line}");
+    }
+    Ok(())
+}
+
+/// The approved units of the demo, for the seeders to spread persons over.
+async fn demo_units(app: &AppState) -> anyhow::Result<Vec<i64>> {
+    use store::organizations::OrgFilter;
+    Ok(app
+        .store
+        .organizations(&OrgFilter {
+            kind: Some("unit".into()),
+            status: Some("approved".into()),
+            per_page: 100,
+            ..Default::default()
+        })
+        .await?
+        .items
+        .iter()
+        .map(|o| o.id)
+        .collect())
+}
+
+/// A demo organisation by its name.
+async fn demo_org(app: &AppState, name: &str) -> anyhow::Result<i64> {
+    use store::organizations::OrgFilter;
+    app.store
+        .organizations(&OrgFilter {
+            name: Some(name.into()),
+            per_page: 1,
+            ..Default::default()
+        })
+        .await?
+        .items
+        .into_iter()
+        .next()
+        .map(|o| o.id)
+        .ok_or_else(|| anyhow::anyhow!("no demo organisation {name}"))
+}
+
+/// Median and 95th percentile of some timings, in milliseconds.
+fn quantiles(times: &mut [Duration]) -> (f64, f64) {
+    times.sort();
+    let at = |q: f64| ms(times[((times.len() as f64 * q) as usize).min(times.len() - 1)]);
+    (at(0.5), at(0.95))
+}
+
+/// Seeds `n` CE records over n/5 persons, 5,000 of them in one demo unit, and times what the
+/// pages run: a person's annual verification, a page of that unit's yearly verification
+/// table with its counts, and the unit approving 1,000 records at once.
+async fn record_figures(app: &AppState, n: u64) -> anyhow::Result<()> {
+    use store::records::{StaffYearFilter, Step};
+    const UNIT: &str = "广州市第一中学";
+    const UNIT_STAFF: u64 = 5_000;
+    const OTHER_STAFF: u64 = 1_000;
+    const YEAR: i32 = 2024;
+    const BATCH: u64 = 1_000;
+
+    let focus = demo_org(app, UNIT).await?;
+    let persons = (n / 5).max(1);
+    let focus_staff = persons.min(UNIT_STAFF);
+    // The other persons in units of a thousand, as in a province with many employers: a few
+    // huge units would give the planners statistics no province has.
+    let started = Instant::now();
+    let parent = demo_org(app, "广州市教育局").await?;
+    let others = app
+        .store
+        .seed_bench_units(
+            parent,
+            (persons - focus_staff).div_ceil(OTHER_STAFF),
+            "440106",
+            app.now(),
+        )
+        .await?;
+    let seeded = app
+        .store
+        .seed_bench_persons(focus, focus_staff, &others, persons, app.now())
+        .await?;
+    let persons_took = started.elapsed();
+    let started = Instant::now();
+    app.store.seed_bench_records(seeded, n, app.now()).await?;
+    let records_took = started.elapsed();
+    println!(
+        "seeded {persons} persons ({focus_staff} in {UNIT}, the others over {} new units) in {:.1} s, \
+         then {n} records and ANALYZE in {:.1} s",
+        others.len(),
+        persons_took.as_secs_f64(),
+        records_took.as_secs_f64()
+    );
+    let region = app
+        .store
+        .organization(focus)
+        .await?
+        .map(|o| o.region_code)
+        .unwrap_or_default();
+
+    // A person's annual verification: one year of figures with its rule set, for 500
+    // different persons of the unit in turn.
+    let mut times = Vec::new();
+    for i in 0..500 {
+        let account = seeded.after + 1 + (i % focus_staff) as i64;
+        let series = store::bench::bench_series(account);
+        let t = Instant::now();
+        app.store
+            .year_figures(account, Some(YEAR), Some(series), &region)
+            .await?;
+        times.push(t.elapsed());
+    }
+    let (p50, p95) = quantiles(&mut times);
+    println!(
+        "{:<46} median {p50:>7.2} ms  p95 {p95:>7.2} ms  (aim: under 5 ms)",
+        "a person's verification of a year (500 persons)"
+    );
+
+    // The unit's yearly table: a page of 20 and the counts by result, as the page asks them.
+    let table = StaffYearFilter {
+        within: focus,
+        year: YEAR,
+        page: 1,
+        per_page: 20,
+        ..Default::default()
+    };
+    let short = StaffYearFilter {
+        result: Some("short".into()),
+        ..table.clone()
+    };
+    for (label, f) in [
+        ("the unit's table, page 1 + counts", &table),
+        ("the unit's table, short only, page 1 + counts", &short),
+    ] {
+        let mut times = Vec::new();
+        let mut shown = (0, Default::default());
+        for _ in 0..20 {
+            let t = Instant::now();
+            let (page, counts) = app.store.staff_year_with_counts(f).await?;
+            times.push(t.elapsed());
+            shown = (page.total, counts);
+        }
+        let (p50, p95) = quantiles(&mut times);
+        let (total, c): (u64, store::records::ResultCounts) = shown;
+        println!(
+            "{label:<46} median {p50:>7.2} ms  p95 {p95:>7.2} ms  (aim: under 100 ms)  \
+             {total} rows; met {}, short {}, no rule {}",
+            c.met, c.short, c.none
+        );
+    }
+
+    // The unit approves 1,000 submitted records at once (one per person, so fewer when the
+    // unit has fewer staff), five times over fresh batches.
+    let actor = app
+        .store
+        .account_by_identifier("yizhong")
+        .await?
+        .map(|a| a.id)
+        .ok_or_else(|| anyhow::anyhow!("no demo account yizhong"))?;
+    let step = Step {
+        step: "decide",
+        org_id: Some(focus),
+        actor_id: actor,
+        result: "同意",
+        opinion: "同意",
+        recognised_tenths: None,
+    };
+    let mut times = Vec::new();
+    let mut batch = 0;
+    for _ in 0..5 {
+        let ids = app
+            .store
+            .seed_bench_submitted(focus, BATCH, YEAR + 1, app.now())
+            .await?;
+        let t = Instant::now();
+        let changed = app
+            .store
+            .decide_records(&ids, focus, "approved", &step, app.now())
+            .await?;
+        times.push(t.elapsed());
+        batch = ids.len();
+        if changed.len() != ids.len() {
+            anyhow::bail!(
+                "batch approval changed {} of {} records",
+                changed.len(),
+                ids.len()
+            );
+        }
+    }
+    let (p50, _) = quantiles(&mut times);
+    println!(
+        "{:<46} median {p50:>7.2} ms  max {:>7.2} ms  (aim: under 2000 ms)",
+        format!("approving {batch} submitted records at once"),
+        ms(times[times.len() - 1])
+    );
+
+    let person = seeded.after + 1;
+    let series = store::bench::bench_series(person);
+    let (person_plan, table_plan) = app
+        .store
+        .explain_verification(person, YEAR, Some(series), &region, &table)
+        .await?;
+    println!("query plan of a person's verification of a year:");
+    for line in person_plan {
+        println!("  {line}");
+    }
+    println!("query plan of the unit's table, page 1 and counts:");
+    for line in table_plan {
+        println!("  {line}");
+    }
+    if let Some(kib) = peak_kib() {
+        println!(
+            "peak resident memory so far (VmHWM): {:.0} MiB",
+            kib as f64 / 1024.0
+        );
     }
     Ok(())
 }

@@ -70,8 +70,12 @@ enum Command {
         /// Persons to seed for the staff-list benchmark (0 skips it).
         #[arg(long, default_value_t = 100_000)]
         staff: u64,
-        /// Also run the staff-list benchmark on PostgreSQL, in a scratch database
-        /// created on this server and dropped afterwards.
+        /// CE records to seed for the records benchmark, over a fifth as many persons,
+        /// 5,000 of them in one unit (0 skips it; try 1000000).
+        #[arg(long, default_value_t = 0)]
+        records: u64,
+        /// Also run the staff-list and records benchmarks on PostgreSQL, in a scratch
+        /// database created on this server and dropped afterwards.
         #[arg(long)]
         postgres: Option<String>,
     },
@@ -215,8 +219,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             signins,
             pages,
             staff,
+            records,
             postgres,
-        } => crate::bench::run(*signins, *pages, *staff, postgres.as_deref()).await,
+        } => crate::bench::run(*signins, *pages, *staff, *records, postgres.as_deref()).await,
     }
 }
 

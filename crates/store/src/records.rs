@@ -871,15 +871,12 @@ impl Store {
         .await
     }
 
-    /// The years of a person with approved or waiting records (or only `year`), with their
-    /// figures and rule set, newest first. Region and series choose the rule sets.
-    pub async fn year_figures(
-        &self,
+    fn year_figures_sql(
         account: i64,
         year: Option<i32>,
         series: Option<&str>,
         region_code: &str,
-    ) -> Result<Vec<YearFigures>, DbErr> {
+    ) -> (String, Vec<Value>) {
         let pick = rule_for("y.year", "?", "?");
         let mut vals: Vec<Value> = vec![
             series.map(str::to_owned).into(),
@@ -893,17 +890,30 @@ impl Store {
             }
             None => "",
         };
-        YearFigures::find_by_statement(self.stmt(
-            &format!(
+        (
+            format!(
                 "SELECT y.year, y.public_tenths, y.professional_tenths, y.elective_tenths, \
                  y.pending_tenths, {pick} AS rule_id FROM (SELECT c.year, {SUMS} FROM ce_record c \
                  WHERE c.account_id = ? {year_sql} AND c.state IN ('approved', 'submitted', 'under_review') \
                  GROUP BY c.year) y ORDER BY y.year DESC"
             ),
             vals,
-        ))
-        .all(self.db())
-        .await
+        )
+    }
+
+    /// The years of a person with approved or waiting records (or only `year`), with their
+    /// figures and rule set, newest first. Region and series choose the rule sets.
+    pub async fn year_figures(
+        &self,
+        account: i64,
+        year: Option<i32>,
+        series: Option<&str>,
+        region_code: &str,
+    ) -> Result<Vec<YearFigures>, DbErr> {
+        let (sql, vals) = Self::year_figures_sql(account, year, series, region_code);
+        YearFigures::find_by_statement(self.stmt(&sql, vals))
+            .all(self.db())
+            .await
     }
 
     fn staff_year_sql(f: &StaffYearFilter) -> (String, Vec<Value>) {
@@ -1026,6 +1036,106 @@ impl Store {
             }
         }
         Ok(c)
+    }
+
+    /// A page of the yearly table and its counts by result, from one statement (the table's
+    /// CTE runs once): what the page shows. The total follows from the counts.
+    pub async fn staff_year_with_counts(
+        &self,
+        f: &StaffYearFilter,
+    ) -> Result<(Page<StaffYearRow>, ResultCounts), DbErr> {
+        let (page, per_page) = crate::page_bounds(f.page, f.per_page);
+        let (sql, vals) = Self::staff_year_page_sql(f);
+        let rows = self.db().query_all_raw(self.stmt(&sql, vals)).await?;
+        let counts = match rows.first() {
+            Some(r) => {
+                let n =
+                    |c: &str| -> Result<u64, DbErr> { Ok(r.try_get::<i64>("", c)?.max(0) as u64) };
+                ResultCounts {
+                    met: n("n_met")?,
+                    short: n("n_short")?,
+                    none: n("n_none")?,
+                }
+            }
+            // A page past the end (or an empty table) still shows the counts.
+            None => self.staff_year_counts(f).await?,
+        };
+        let total = match f.result.as_deref() {
+            Some("met") => counts.met,
+            Some("short") => counts.short,
+            Some("none") => counts.none,
+            _ => counts.met + counts.short + counts.none,
+        };
+        let items = rows
+            .iter()
+            .map(|r| StaffYearRow::from_query_result(r, ""))
+            .collect::<Result<_, _>>()?;
+        Ok((
+            Page {
+                items,
+                total,
+                page,
+                per_page,
+            },
+            counts,
+        ))
+    }
+
+    fn staff_year_page_sql(f: &StaffYearFilter) -> (String, Vec<Value>) {
+        let (page, per_page) = crate::page_bounds(f.page, f.per_page);
+        let (with, mut vals) = Self::staff_year_sql(f);
+        let wh = Self::result_where(f.result.as_deref());
+        vals.push((per_page as i64).into());
+        vals.push((((page - 1) * per_page) as i64).into());
+        (
+            format!(
+                "{with} SELECT account_id, real_name, doc_number, unit_name, series_code, public_tenths, \
+                 professional_tenths, elective_tenths, pending_tenths, rule_id, met, n_met, n_short, n_none \
+                 FROM (SELECT fig.*, SUM(CASE WHEN met = 1 THEN 1 ELSE 0 END) OVER () AS n_met, \
+                 SUM(CASE WHEN met = 0 THEN 1 ELSE 0 END) OVER () AS n_short, \
+                 SUM(CASE WHEN met IS NULL THEN 1 ELSE 0 END) OVER () AS n_none FROM fig) x {wh} \
+                 ORDER BY requested_at DESC, binding_id DESC LIMIT ? OFFSET ?"
+            ),
+            vals,
+        )
+    }
+
+    /// The engine's plans of a person's yearly figures and of a page of a yearly table, for the
+    /// benchmark to show which indexes they use.
+    pub async fn explain_verification(
+        &self,
+        account: i64,
+        year: i32,
+        series: Option<&str>,
+        region_code: &str,
+        f: &StaffYearFilter,
+    ) -> Result<(Vec<String>, Vec<String>), DbErr> {
+        let prefix = match self.backend() {
+            sea_orm::DbBackend::Postgres => "EXPLAIN ",
+            _ => "EXPLAIN QUERY PLAN ",
+        };
+        let mut out = Vec::new();
+        for (sql, vals) in [
+            Self::year_figures_sql(account, Some(year), series, region_code),
+            Self::staff_year_page_sql(f),
+        ] {
+            let rows = self
+                .db()
+                .query_all_raw(self.stmt(&format!("{prefix}{sql}"), vals))
+                .await?;
+            out.push(
+                rows.iter()
+                    .map(|r| {
+                        r.try_get::<String>("", "QUERY PLAN")
+                            .or_else(|_| r.try_get::<String>("", "detail"))
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+            );
+        }
+        let table = out.pop().unwrap_or_default();
+        let person = out.pop().unwrap_or_default();
+        Ok((person, table))
     }
 
     pub async fn preset_opinions(&self, org: i64) -> Result<Vec<PresetOpinion>, DbErr> {

@@ -275,8 +275,7 @@ pub async fn staff(
 ) -> AppResult<Response> {
     let acting = policy::acting_for(&app, &user, &ip, Action::ViewStaff).await?;
     let f = q.filter(acting.org.id, this_year(&app));
-    let page = app.store.staff_year(&f).await?;
-    let counts = app.store.staff_year_counts(&f).await?;
+    let (page, counts) = app.store.staff_year_with_counts(&f).await?;
     let rules = app.store.rule_sets().await?;
     let query = serde_urlencoded::to_string([
         ("year", f.year.to_string()),
