@@ -13,6 +13,7 @@ pub async fn run(
     pages: usize,
     staff: u64,
     records: u64,
+    import: usize,
     postgres: Option<&str>,
 ) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("jxjy-bench-{}", std::process::id()));
@@ -32,7 +33,16 @@ pub async fn run(
         }
         .await;
     }
+    if result.is_ok() && import > 0 {
+        println!("\n== bulk import of {import} rows, SQLite");
+        result = async {
+            let app = scratch_app(&format!("sqlite://{}/import.db", dir.display())).await?;
+            crate::bench_import::run(&app, import).await
+        }
+        .await;
+    }
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(files_dir());
     result?;
     if let Some(base) = postgres {
         if staff > 0 {
@@ -47,7 +57,15 @@ pub async fn run(
             )
             .await?;
         }
+        if import > 0 {
+            println!("\n== bulk import of {import} rows, PostgreSQL");
+            on_postgres(base, |app| async move {
+                crate::bench_import::run(&app, import).await
+            })
+            .await?;
+        }
     }
+    let _ = std::fs::remove_dir_all(files_dir());
     if let Some(kib) = peak_kib() {
         println!(
             "\npeak resident memory of this process (VmHWM): {:.0} MiB",
@@ -90,7 +108,7 @@ where
 }
 
 /// The peak resident set of this process so far, in KiB (Linux only).
-fn peak_kib() -> Option<u64> {
+pub(crate) fn peak_kib() -> Option<u64> {
     std::fs::read_to_string("/proc/self/status")
         .ok()?
         .lines()
@@ -102,11 +120,17 @@ fn peak_kib() -> Option<u64> {
         .ok()
 }
 
+/// Where the scratch apps keep their files (uploaded imports), removed at the end.
+fn files_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("jxjy-bench-files-{}", std::process::id()))
+}
+
 async fn scratch_app(url: &str) -> anyhow::Result<AppState> {
     let store = store::Store::connect(url).await?;
     store.migrate().await?;
     let config = Config {
         captcha: CaptchaMode::Off,
+        data_dir: files_dir(),
         ..Config::default()
     };
     let app = AppState::new(store, config);
@@ -244,7 +268,7 @@ async fn demo_units(app: &AppState) -> anyhow::Result<Vec<i64>> {
 }
 
 /// A demo organisation by its name.
-async fn demo_org(app: &AppState, name: &str) -> anyhow::Result<i64> {
+pub(crate) async fn demo_org(app: &AppState, name: &str) -> anyhow::Result<i64> {
     use store::organizations::OrgFilter;
     app.store
         .organizations(&OrgFilter {
@@ -506,7 +530,11 @@ fn ms(d: Duration) -> f64 {
 }
 
 /// Signs in like a browser and returns the session cookie.
-async fn sign_in(router: &axum::Router, login: &str, password: &str) -> anyhow::Result<String> {
+pub(crate) async fn sign_in(
+    router: &axum::Router,
+    login: &str,
+    password: &str,
+) -> anyhow::Result<String> {
     let res = router
         .clone()
         .oneshot(Request::get("/login").body(Body::empty())?)
@@ -533,18 +561,19 @@ async fn sign_in(router: &axum::Router, login: &str, password: &str) -> anyhow::
                 .body(Body::from(body))?,
         )
         .await?;
-    if res
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        != Some("/")
-    {
+    // Someone who acts for organisations is taken to choose one first.
+    if !matches!(
+        res.headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/" | "/act")
+    ) {
         anyhow::bail!("sign-in did not succeed: {}", res.status());
     }
     session_cookie(&res).ok_or_else(|| anyhow::anyhow!("no session after sign-in"))
 }
 
-fn session_cookie(res: &axum::response::Response) -> Option<String> {
+pub(crate) fn session_cookie(res: &axum::response::Response) -> Option<String> {
     res.headers()
         .get_all(header::SET_COOKIE)
         .iter()

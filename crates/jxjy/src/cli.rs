@@ -35,6 +35,10 @@ pub struct Args {
         global = true
     )]
     secure_cookies: bool,
+    /// The largest attachment or import file, in MB.
+    #[arg(long, env = "JXJY_UPLOAD_MAX_MB", default_value_t = 10, global = true,
+          value_parser = clap::value_parser!(u64).range(1..=100))]
+    upload_max_mb: u64,
     /// Behind a reverse proxy: take the client address from X-Forwarded-For.
     #[arg(long, env = "JXJY_TRUST_PROXY", default_value_t = false, global = true)]
     trust_proxy: bool,
@@ -74,6 +78,9 @@ enum Command {
         /// 5,000 of them in one unit (0 skips it; try 1000000).
         #[arg(long, default_value_t = 0)]
         records: u64,
+        /// Rows of an xlsx a unit imports through the pages (0 skips it; try 10000).
+        #[arg(long, default_value_t = 0)]
+        import: usize,
         /// Also run the staff-list and records benchmarks on PostgreSQL, in a scratch
         /// database created on this server and dropped afterwards.
         #[arg(long)]
@@ -129,6 +136,7 @@ impl Args {
             idle_timeout: std::time::Duration::from_secs(self.idle_minutes * 60),
             secure_cookies: self.secure_cookies,
             trust_proxy: self.trust_proxy,
+            upload_limit: (self.upload_max_mb as usize) * 1024 * 1024,
             ..Config::default()
         })
     }
@@ -220,8 +228,19 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             pages,
             staff,
             records,
+            import,
             postgres,
-        } => crate::bench::run(*signins, *pages, *staff, *records, postgres.as_deref()).await,
+        } => {
+            crate::bench::run(
+                *signins,
+                *pages,
+                *staff,
+                *records,
+                *import,
+                postgres.as_deref(),
+            )
+            .await
+        }
     }
 }
 

@@ -37,7 +37,7 @@ pub async fn friendly_too_large(req: Request, next: Next) -> Response {
         return crate::error::error_page(
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
             "文件过大",
-            "上传的内容超过了允许的大小（单个文件不超过10MB）。请压缩或拆分后返回上一页重新上传，已填写的其他内容不受影响。",
+            "上传的内容超过了允许的大小。请压缩或拆分后返回上一页重新上传，已填写的其他内容不受影响。",
         );
     }
     res

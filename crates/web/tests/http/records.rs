@@ -1181,3 +1181,66 @@ on_both_engines!(record_lists_export_to_xlsx_with_their_filters, |app| {
     // Document numbers stay masked in a file.
     assert!(rows.iter().skip(1).all(|r| r.contains("**********")));
 });
+
+// The Guangzhou rule (years up to 2020: 72 = at least 18 public and 42 professional, any
+// category filling the rest) decided in SQL as the domain decides it, at its thresholds.
+on_both_engines!(the_guangzhou_rule_of_2020_at_its_thresholds, |app| {
+    with_demo(&app).await;
+    let store = &app.state.store;
+    let unit = org_named(&app, "广州天河软件科技有限公司").await.id;
+    let cases: [(i64, i64, i64, bool); 5] = [
+        (180, 540, 0, true),
+        (180, 420, 120, true),
+        (179, 541, 0, false),
+        (180, 419, 121, false),
+        (180, 420, 119, false),
+    ];
+    let d = |m, day| chrono::NaiveDate::from_ymd_opt(2020, m, day).expect("date");
+    let mut names = Vec::new();
+    for (n, (p, f, e, met)) in cases.iter().enumerate() {
+        let name = format!("广州{n}");
+        let id = new_person(&app, &format!("gz2020_{n}"), &name, 60 + n as u32).await;
+        store
+            .request_binding(id, unit, "confirmed", app.state.now())
+            .await
+            .unwrap();
+        for (k, (cat, t)) in [("public", *p), ("professional", *f), ("elective", *e)]
+            .into_iter()
+            .enumerate()
+        {
+            if t == 0 {
+                continue;
+            }
+            let start = d(3 + k as u32, 1);
+            let fields = RecordFields {
+                year: 2020,
+                category: cat.into(),
+                declaration: "training".into(),
+                course_name: format!("2020年{cat}"),
+                study_form: "面授".into(),
+                institution_id: None,
+                institution_name: "广东继续教育培训中心".into(),
+                start_date: start,
+                end_date: start + chrono::Duration::days(t / 60),
+                claimed_tenths: t,
+                matches_specialty: cat != "elective",
+                main_author: false,
+                passed: true,
+                content: String::new(),
+            };
+            record_with(&app, id, unit, "approved", &fields).await;
+        }
+        names.push((name, *met));
+    }
+    let mut clerk = acting(&app, "ruanjian", unit).await;
+    let met_page = clerk.get("/org/verification?year=2020&result=met").await;
+    let short_page = clerk.get("/org/verification?year=2020&result=short").await;
+    for (name, met) in &names {
+        let cell = format!("<td data-label=\"姓名\">{name}</td>");
+        assert_eq!(met_page.body.contains(&cell), *met, "{name} met");
+        assert_eq!(short_page.body.contains(&cell), !*met, "{name} short");
+    }
+    short_page.assert_contains("总学时差 0.1");
+    short_page.assert_contains("公需科目差 0.1");
+    short_page.assert_contains("专业科目差 0.1");
+});
