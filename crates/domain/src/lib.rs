@@ -6,6 +6,7 @@
 pub mod attachment;
 pub mod binding;
 pub mod credentials;
+pub mod cycle;
 pub mod hours;
 pub mod identity;
 pub mod import;
