@@ -277,6 +277,190 @@ pub fn cycle_check(
     }
 }
 
+/// Where an application stands, in the words the manual shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ApplicationState {
+    /// 待审: submitted, waiting at the first level (the unit).
+    #[serde(rename = "pending")]
+    Pending,
+    /// 待审(退案): returned to the applicant by a level, to correct and resubmit.
+    #[serde(rename = "returned")]
+    Returned,
+    /// 待审(回收): taken back by the applicant before anyone reviewed it.
+    #[serde(rename = "withdrawn")]
+    Withdrawn,
+    /// 办理中: approved by one level or more, waiting at the next.
+    #[serde(rename = "in_progress")]
+    InProgress,
+    /// 通过: approved by the last level.
+    #[serde(rename = "approved")]
+    Approved,
+    /// 不通过: refused, closed.
+    #[serde(rename = "rejected")]
+    Rejected,
+}
+
+impl ApplicationState {
+    pub const ALL: [ApplicationState; 6] = [
+        ApplicationState::Pending,
+        ApplicationState::Returned,
+        ApplicationState::Withdrawn,
+        ApplicationState::InProgress,
+        ApplicationState::Approved,
+        ApplicationState::Rejected,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ApplicationState::Pending => "pending",
+            ApplicationState::Returned => "returned",
+            ApplicationState::Withdrawn => "withdrawn",
+            ApplicationState::InProgress => "in_progress",
+            ApplicationState::Approved => "approved",
+            ApplicationState::Rejected => "rejected",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ApplicationState::Pending => "待审",
+            ApplicationState::Returned => "待审(退案)",
+            ApplicationState::Withdrawn => "待审(回收)",
+            ApplicationState::InProgress => "办理中",
+            ApplicationState::Approved => "通过",
+            ApplicationState::Rejected => "不通过",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ApplicationState> {
+        ApplicationState::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Waiting at a level of the chain.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            ApplicationState::Pending | ApplicationState::InProgress
+        )
+    }
+
+    /// The applicant may change and submit it (again).
+    pub fn may_resubmit(self) -> bool {
+        matches!(
+            self,
+            ApplicationState::Returned | ApplicationState::Withdrawn
+        )
+    }
+}
+
+/// An application and the level of the chain it waits at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AtLevel {
+    pub state: ApplicationState,
+    pub level: usize,
+}
+
+fn refuse<T>(message: &str) -> Result<T, crate::org::TransitionError> {
+    Err(crate::org::TransitionError::new(message))
+}
+
+/// 送审 again after a return or a withdrawal: back to the first level.
+pub fn resubmit(s: ApplicationState) -> Result<AtLevel, crate::org::TransitionError> {
+    if s.may_resubmit() {
+        Ok(AtLevel {
+            state: ApplicationState::Pending,
+            level: 0,
+        })
+    } else if s.is_open() {
+        refuse("该申请正在审核中，不能重复送审")
+    } else {
+        refuse("该申请已办结，不能再次送审")
+    }
+}
+
+/// 回收: the applicant takes it back while no level has reviewed it.
+pub fn withdraw(at: AtLevel) -> Result<AtLevel, crate::org::TransitionError> {
+    match at {
+        AtLevel {
+            state: ApplicationState::Pending,
+            level: 0,
+        } => Ok(AtLevel {
+            state: ApplicationState::Withdrawn,
+            level: 0,
+        }),
+        a if a.state.is_open() => refuse("已有审核部门办理，不能回收"),
+        _ => refuse("只有待审的申请才能回收"),
+    }
+}
+
+/// A level's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    /// 退案: back to the applicant.
+    Return,
+    /// 不通过: refused and closed.
+    Reject,
+}
+
+/// The level `level` (of a chain of `levels`) decides: approval moves it up (or ends it at
+/// the last level); a return or a refusal needs an opinion.
+pub fn decide(
+    at: AtLevel,
+    level: usize,
+    levels: usize,
+    decision: Decision,
+    opinion: &str,
+) -> Result<AtLevel, crate::org::TransitionError> {
+    if !at.state.is_open() {
+        return refuse("该申请已不在审核中");
+    }
+    if at.level != level {
+        return refuse("该申请不在本级审核");
+    }
+    match decision {
+        Decision::Approve if level + 1 >= levels => Ok(AtLevel {
+            state: ApplicationState::Approved,
+            level,
+        }),
+        Decision::Approve => Ok(AtLevel {
+            state: ApplicationState::InProgress,
+            level: level + 1,
+        }),
+        Decision::Return | Decision::Reject if opinion.trim().is_empty() => {
+            refuse("退案或不通过须填写审核意见")
+        }
+        Decision::Return => Ok(AtLevel {
+            state: ApplicationState::Returned,
+            level: 0,
+        }),
+        Decision::Reject => Ok(AtLevel {
+            state: ApplicationState::Rejected,
+            level,
+        }),
+    }
+}
+
+/// The review chain of an application: the applicant's unit, then, of the organisations above
+/// it (nearest first), each supervising department and HR bureau up to and including the city
+/// HR bureau; the province does not review. Answers the indices into `above` that review.
+pub fn review_chain(above: &[(crate::org::OrgKind, Option<crate::org::OrgLevel>)]) -> Vec<usize> {
+    use crate::org::{OrgKind, OrgLevel};
+    let mut chain = Vec::new();
+    for (i, (kind, level)) in above.iter().enumerate() {
+        match (kind, level) {
+            (OrgKind::HrBureau, Some(OrgLevel::Province)) => break,
+            (OrgKind::HrBureau, Some(OrgLevel::City)) => {
+                chain.push(i);
+                break;
+            }
+            (OrgKind::Department | OrgKind::HrBureau, _) => chain.push(i),
+            _ => {}
+        }
+    }
+    chain
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,6 +684,97 @@ mod tests {
         assert!(Promotion::Junior.allows(1, 3).is_err());
         assert!(Promotion::Full.allows(3, 5).is_err());
         assert!(Promotion::Senior.allows(3, 5).is_err());
+    }
+
+    #[test]
+    fn the_chain_follows_the_tree_up_to_the_city() {
+        use crate::org::{OrgKind::*, OrgLevel::*};
+        // unit → district department → district HR → city HR → province.
+        let above = [
+            (Department, Some(District)),
+            (HrBureau, Some(District)),
+            (HrBureau, Some(City)),
+            (HrBureau, Some(Province)),
+        ];
+        assert_eq!(review_chain(&above), vec![0, 1, 2]);
+        // unit → city department → city HR.
+        let above = [
+            (Department, Some(Industry)),
+            (HrBureau, Some(City)),
+            (HrBureau, Some(Province)),
+        ];
+        assert_eq!(review_chain(&above), vec![0, 1]);
+        // A direct declaration point under a district HR bureau.
+        let above = [(HrBureau, Some(District)), (HrBureau, Some(City))];
+        assert_eq!(review_chain(&above), vec![0, 1]);
+    }
+
+    #[test]
+    fn an_application_climbs_the_chain_and_can_be_returned_or_withdrawn() {
+        use ApplicationState::*;
+        let start = resubmit(Withdrawn).unwrap();
+        assert_eq!(
+            start,
+            AtLevel {
+                state: Pending,
+                level: 0
+            }
+        );
+        assert_eq!(withdraw(start).unwrap().state, Withdrawn);
+        let up = decide(start, 0, 3, Decision::Approve, "").unwrap();
+        assert_eq!(
+            up,
+            AtLevel {
+                state: InProgress,
+                level: 1
+            }
+        );
+        assert!(withdraw(up).unwrap_err().to_string().contains("不能回收"));
+        assert!(
+            decide(up, 0, 3, Decision::Approve, "").is_err(),
+            "the wrong level"
+        );
+        assert!(
+            decide(up, 1, 3, Decision::Return, " ").is_err(),
+            "an opinion is needed"
+        );
+        let back = decide(up, 1, 3, Decision::Return, "材料不全").unwrap();
+        assert_eq!(
+            back,
+            AtLevel {
+                state: Returned,
+                level: 0
+            }
+        );
+        assert_eq!(back.state.label(), "待审(退案)");
+        let again = resubmit(back.state).unwrap();
+        let top = decide(
+            decide(
+                decide(again, 0, 3, Decision::Approve, "").unwrap(),
+                1,
+                3,
+                Decision::Approve,
+                "",
+            )
+            .unwrap(),
+            2,
+            3,
+            Decision::Approve,
+            "",
+        )
+        .unwrap();
+        assert_eq!(top.state, Approved);
+        assert!(decide(top, 2, 3, Decision::Approve, "").is_err());
+        assert!(resubmit(Approved).is_err());
+        let closed = decide(again, 0, 3, Decision::Reject, "学时不足").unwrap();
+        assert_eq!(closed.state.label(), "不通过");
+        assert!(resubmit(closed.state).is_err());
+        assert!(
+            resubmit(Pending)
+                .unwrap_err()
+                .to_string()
+                .contains("不能重复送审")
+        );
     }
 
     proptest! {
