@@ -21,6 +21,8 @@ pub enum Action {
     ManageMembers,
     /// Change the organisation's contact details.
     EditOrgInfo,
+    /// See the staff's CE records (the queue, a record, its attachments, exports).
+    ViewRecords,
     /// Review the staff's CE records and keep the preset opinions.
     ReviewRecords,
     /// Declare for staff (代申报), import declarations, correct approved records (培训信息维护).
@@ -30,7 +32,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::ViewStaff,
         Action::ManageStaff,
         Action::AcceptTransfers,
@@ -38,6 +40,7 @@ impl Action {
         Action::ViewUnits,
         Action::ManageMembers,
         Action::EditOrgInfo,
+        Action::ViewRecords,
         Action::ReviewRecords,
         Action::ManageRecords,
         Action::ManageRules,
@@ -55,6 +58,7 @@ fn kind_does(kind: OrgKind, action: Action) -> bool {
         Action::ViewStaff | Action::ManageMembers | Action::EditOrgInfo => true,
         Action::ManageStaff
         | Action::AcceptTransfers
+        | Action::ViewRecords
         | Action::ReviewRecords
         | Action::ManageRecords => employs,
         Action::ReviewRegistrations | Action::ViewUnits => supervises,
@@ -70,6 +74,7 @@ fn roles_for(action: Action) -> &'static [Role] {
         Action::ReviewRegistrations => &[Role::Admin, Role::Reviewer, Role::Leader],
         Action::ViewUnits => &[Role::Admin, Role::Clerk, Role::Reviewer, Role::Leader],
         Action::ManageMembers | Action::EditOrgInfo => &[Role::Admin],
+        Action::ViewRecords => &[Role::Admin, Role::Clerk, Role::Reviewer, Role::Leader],
         Action::ReviewRecords => &[Role::Admin, Role::Reviewer, Role::Leader],
         Action::ManageRecords => &[Role::Admin, Role::Clerk],
         Action::ManageRules => &[Role::Admin],

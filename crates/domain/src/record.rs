@@ -262,6 +262,21 @@ pub fn approve(
     Ok(RecordState::Approved)
 }
 
+/// An opinion given with any decision or review: optional, at most 200 characters.
+pub fn check_opinion(opinion: &str) -> Result<(), TransitionError> {
+    check_reason(opinion, None, "审核意见")
+}
+
+/// Nobody reviews, declares, corrects or deletes their own record for their unit: the hours
+/// of a person are always confirmed by someone else.
+pub fn not_own(owner: i64, actor: i64) -> Result<(), TransitionError> {
+    if owner == actor {
+        refuse("不能审核或维护本人的学时记录，请由本单位其他审核人办理")
+    } else {
+        Ok(())
+    }
+}
+
 /// 不同意并结案: refused and closed; the opinion is required.
 pub fn reject(s: RecordState, opinion: &str) -> Result<RecordState, TransitionError> {
     must_be_pending(s)?;
@@ -508,6 +523,24 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+    }
+
+    #[test]
+    fn nobody_confirms_their_own_hours() {
+        assert!(
+            not_own(7, 7)
+                .unwrap_err()
+                .to_string()
+                .contains("不能审核或维护本人")
+        );
+        assert!(not_own(7, 8).is_ok());
+        assert!(check_opinion(&"意".repeat(200)).is_ok());
+        assert!(
+            check_opinion(&"意".repeat(201))
+                .unwrap_err()
+                .to_string()
+                .contains("不能超过200个字")
+        );
     }
 
     #[test]

@@ -51,9 +51,17 @@ impl FileStore {
                     tokio::fs::create_dir_all(dir).await?;
                 }
                 // Written aside and renamed, so a reader never sees half a file.
-                let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+                // A name of its own for each writer, so two uploads of one file do not clash.
+                static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
                 tokio::fs::write(&tmp, bytes).await?;
-                tokio::fs::rename(&tmp, &path).await?;
+                if let Err(e) = tokio::fs::rename(&tmp, &path).await {
+                    let _ = tokio::fs::remove_file(&tmp).await;
+                    if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
+                        return Err(e);
+                    }
+                }
             }
         }
         Ok(key)

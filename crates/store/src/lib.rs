@@ -177,6 +177,7 @@ pub(crate) fn is_unique_violation(e: &DbErr) -> bool {
 
 pub(crate) fn page_bounds(page: u64, per_page: u64) -> (u64, u64) {
     let per_page = per_page.clamp(1, 200);
-    let page = page.max(1);
+    // A page number typed into a URL must not overflow the offset.
+    let page = page.clamp(1, 1_000_000);
     (page, per_page)
 }

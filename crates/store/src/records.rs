@@ -342,11 +342,13 @@ impl Store {
     }
 
     /// Rewrites what the declarer typed while the record is still theirs to change (the
-    /// version they edited, in one of `states`), and moves it to `to` with the step.
+    /// version they edited, in one of `states`), and moves it to `to` with the step. The record
+    /// goes to `unit`, the person's employer now (they may have moved since the draft).
     #[allow(clippy::too_many_arguments)]
     pub async fn update_record(
         &self,
         id: i64,
+        unit: i64,
         version: i32,
         states: &[&str],
         fields: &RecordFields,
@@ -373,6 +375,7 @@ impl Store {
             f.content.clone().into(),
             to.into(),
             (to == "submitted").then_some(now).into(),
+            unit.into(),
             id.into(),
             version.into(),
         ];
@@ -384,7 +387,7 @@ impl Store {
                      study_form = ?, institution_id = ?, institution_name = ?, start_date = ?, \
                      end_date = ?, claimed_tenths = ?, matches_specialty = ?, main_author = ?, \
                      passed = ?, content = ?, state = ?, submitted_at = COALESCE(?, submitted_at), \
-                     version = version + 1 WHERE id = ? AND version = ? AND state IN ({})",
+                     unit_id = ?, version = version + 1 WHERE id = ? AND version = ? AND state IN ({})",
                     placeholders(states.len())
                 ),
                 vals,
@@ -432,6 +435,29 @@ impl Store {
                     placeholders(from.len())
                 ),
                 vals,
+            ))
+            .await?;
+        crate::one_row(&r)?;
+        self.insert_step(&txn, id, step, now).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// 送审 of a draft or a returned record, to the person's employer now, with its step.
+    pub async fn submit_record(
+        &self,
+        id: i64,
+        from: &str,
+        unit: i64,
+        step: &Step<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ChangeError> {
+        let txn = self.db().begin().await?;
+        let r = txn
+            .execute_raw(self.stmt(
+                "UPDATE ce_record SET state = 'submitted', unit_id = ?, submitted_at = ?, \
+                 version = version + 1 WHERE id = ? AND state = ?",
+                [unit.into(), now.into(), id.into(), from.into()],
             ))
             .await?;
         crate::one_row(&r)?;
@@ -545,6 +571,7 @@ impl Store {
             now.into(),
             step.actor_id.into(),
             unit.into(),
+            step.actor_id.into(),
         ];
         vals.extend(ids.iter().map(|i| Value::from(*i)));
         let rows = txn
@@ -553,7 +580,8 @@ impl Store {
                     "UPDATE ce_record SET state = ?, opinion = ?, \
                      recognised_tenths = CASE WHEN ? THEN claimed_tenths ELSE recognised_tenths END, \
                      decided_at = ?, decided_by = ?, version = version + 1 \
-                     WHERE unit_id = ? AND state = 'submitted' AND id IN ({}) RETURNING id",
+                     WHERE unit_id = ? AND account_id <> ? AND state = 'submitted' \
+                     AND id IN ({}) RETURNING id",
                     placeholders(ids.len())
                 ),
                 vals,
@@ -587,6 +615,26 @@ impl Store {
         }
         txn.commit().await?;
         Ok(changed)
+    }
+
+    /// How many of `ids` are records of `account` (who may not decide their own).
+    pub async fn own_records(&self, ids: &[i64], account: i64) -> Result<u64, DbErr> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut vals: Vec<Value> = vec![account.into()];
+        vals.extend(ids.iter().map(|i| Value::from(*i)));
+        count_of(
+            self.db()
+                .query_one_raw(self.stmt(
+                    &format!(
+                        "SELECT COUNT(*) AS n FROM ce_record WHERE account_id = ? AND id IN ({})",
+                        placeholders(ids.len())
+                    ),
+                    vals,
+                ))
+                .await?,
+        )
     }
 
     /// How many of `ids` are records of another unit than `unit`.

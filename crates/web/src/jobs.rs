@@ -7,6 +7,18 @@ use std::time::Duration;
 
 use crate::AppState;
 
+/// A job that ends with something to tell its user rather than a fault.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
 /// Runs queued jobs until none is left.
 pub async fn drain(app: &AppState) {
     loop {
@@ -29,14 +41,15 @@ pub async fn drain(app: &AppState) {
                     .await
             }
             Err(e) => {
-                tracing::error!("job {} ({}) failed: {e:#}", job.id, job.kind);
+                let message = match e.downcast_ref::<Refused>() {
+                    Some(r) => r.0.clone(),
+                    None => {
+                        tracing::error!("job {} ({}) failed: {e:#}", job.id, job.kind);
+                        "处理过程中出现错误，请重新上传或联系管理员。".to_owned()
+                    }
+                };
                 app.store
-                    .finish_job(
-                        job.id,
-                        true,
-                        "处理过程中出现错误，请重新上传或联系管理员。",
-                        app.now(),
-                    )
+                    .finish_job(job.id, true, &message, app.now())
                     .await
             }
         };

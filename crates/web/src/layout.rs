@@ -72,11 +72,8 @@ impl Chrome {
                 } else {
                     nav.push(item("/org/staff", "人员管理"));
                     nav.push(item("/org/transfers", "调入申请"));
-                    if domain::policy::permits(
-                        a.kind,
-                        a.roles,
-                        domain::policy::Action::ReviewRecords,
-                    ) {
+                    if domain::policy::permits(a.kind, a.roles, domain::policy::Action::ViewRecords)
+                    {
                         nav.push(item("/org/records", "学时审核"));
                     }
                     nav.push(item("/org/verification", "年度验证"));

@@ -176,7 +176,7 @@ pub async fn open_for_unit(
     user: CurrentUser,
     Path((id, att)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let acting = policy::acting_for(&app, &user, &ip, Action::ReviewRecords).await?;
+    let acting = policy::acting_for(&app, &user, &ip, Action::ViewRecords).await?;
     let record = app.store.record(id).await?;
     let ok = record.is_some_and(|r| r.unit_id == acting.org.id && r.state != "draft");
     match (ok, of_record(&app, id, att).await?) {

@@ -205,7 +205,7 @@ pub fn check(f: &RecordForm, cx: &Context<'_>) -> Result<RecordFields, FieldErro
             errors.add(
                 "year",
                 format!(
-                    "{year}年度的学时应于{}前登记，已过登记期限；如有特殊情况请联系单位经办人",
+                    "{year}年度的学时应于{}前登记，已过登记期限；逾期的学时请联系本单位经办人补录",
                     last.format("%Y-%m-%d")
                 ),
             );

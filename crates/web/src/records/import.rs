@@ -9,7 +9,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use domain::import::{COLUMNS, ImportedRow, RowError, map_header, row_key, validate_rows};
 use domain::policy::Action;
 use serde::{Deserialize, Serialize};
@@ -87,8 +86,9 @@ fn fields_of(r: &ImportedRow) -> RecordFields {
 }
 
 /// Reads and checks a file for a unit: the sheet, the header, every row against the rules,
-/// the persons (confirmed staff of the unit, with the name on file), the registration
-/// deadline of each year, and which rows are imported already.
+/// the persons (confirmed staff of the unit, with the name on file), and which rows are
+/// imported already. The unit confirms what it imports, so a past year's deadline does not
+/// stop it (补录).
 pub async fn analyse(app: &AppState, unit: i64, bytes: &[u8]) -> anyhow::Result<Analysis> {
     let mut outcome = Outcome::default();
     let rows = match crate::sheet::read_first_sheet(bytes) {
@@ -137,19 +137,6 @@ pub async fn analyse(app: &AppState, unit: i64, bytes: &[u8]) -> anyhow::Result<
     let (valid, mut errors) = validate_rows(&map, data, today, &rules);
     outcome.rows = valid.len() + errors.iter().map(|e| e.line).collect::<BTreeSet<_>>().len();
 
-    // The registration deadline of each year in the file, from the unit's rule sets.
-    let years: BTreeSet<i32> = valid.iter().map(|r| r.input.year).collect();
-    let mut deadlines: HashMap<i32, NaiveDate> = HashMap::new();
-    for y in years {
-        let last = app
-            .store
-            .rule_set_for(y, None, &org.region_code)
-            .await?
-            .map(|r| r.to_domain().deadline_for(y))
-            .unwrap_or_else(|| domain::record::annual_deadline(y));
-        deadlines.insert(y, last);
-    }
-
     let docs: Vec<String> = valid
         .iter()
         .map(|r| r.doc_number.clone())
@@ -179,19 +166,6 @@ pub async fn analyse(app: &AppState, unit: i64, bytes: &[u8]) -> anyhow::Result<
                 message: format!("与该证件号码登记的姓名“{}”不一致", s.real_name),
             }),
             Some(_) => {}
-        }
-        if let Some(last) = deadlines.get(&r.input.year)
-            && domain::record::is_late(r.input.year, today, Some(*last))
-        {
-            row_errors.push(RowError {
-                line: r.line,
-                column: Some("申报年度"),
-                message: format!(
-                    "{}年度的学时应于{}前登记，已过登记期限",
-                    r.input.year,
-                    last.format("%Y-%m-%d")
-                ),
-            });
         }
         if row_errors.is_empty() {
             let account_id = staff.get(&r.doc_number).map(|s| s.account_id).unwrap_or(0);
@@ -247,7 +221,11 @@ pub async fn run(app: &AppState, job: &store::jobs::Job) -> anyhow::Result<Strin
         .ok_or_else(|| anyhow::anyhow!("the uploaded file {} is gone", args.file_key))?;
     let mut a = analyse(app, args.unit, &bytes).await?;
     if !a.outcome.file_error.is_empty() || (a.outcome.error_rows > 0 && !args.valid_only) {
-        a.ready.clear();
+        // Rows that were right at the preview may not be now (a person unbound meanwhile).
+        return Err(crate::jobs::Refused(
+            "导入前重新检查时发现有错误的行，未导入任何记录。请重新上传文件查看错误明细。".into(),
+        )
+        .into());
     }
     let total = a.ready.len() as i64;
     app.store.job_progress(job.id, 0, total).await?;

@@ -353,7 +353,11 @@ pub async fn update(
         .attachments(super::attachments::OWNER, id)
         .await?
         .is_empty();
-    let fields = match form::check(&f, &rules.context(app.today(), has_attachment)) {
+    // Lateness is judged when a record is first registered: a returned record stays
+    // correctable after the year's deadline.
+    let mut check = rules.context(app.today(), has_attachment);
+    check.deadline = None;
+    let fields = match form::check(&f, &check) {
         Ok(fields) => fields,
         Err(errors) => {
             return Ok(FormPage::new(
@@ -390,6 +394,7 @@ pub async fn update(
         .store
         .update_record(
             id,
+            cx.unit_id,
             f.version,
             &["draft", "returned"],
             &fields,
@@ -425,6 +430,10 @@ pub async fn submit(
 ) -> AppResult<Response> {
     let r = own(&app, &ip, &user, id).await?;
     let here = format!("/me/records/{id}");
+    // The record goes to the person's employer now; without one it cannot go anywhere.
+    let Some(cx) = RuleContext::of_person(&app, user.account.id).await? else {
+        return Ok(not_bound(&user));
+    };
     let current = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
     let next = match record::submit(current) {
         Ok(s) => s,
@@ -441,14 +450,15 @@ pub async fn submit(
         opinion: "",
         recognised_tenths: None,
     };
+    debug_assert_eq!(next, RecordState::Submitted);
     match app
         .store
-        .change_record(id, &[current.code()], next.code(), &step, app.now())
+        .submit_record(id, current.code(), cx.unit_id, &step, app.now())
         .await
     {
         Ok(()) => user
             .session
-            .flash("success", format!("已送审，等待“{}”审核。", r.unit_name)),
+            .flash("success", format!("已送审，等待“{}”审核。", cx.unit_name)),
         Err(ChangeError::Conflict) => user
             .session
             .flash("error", "该记录的状态已经改变，请刷新查看。"),

@@ -108,7 +108,7 @@ pub async fn queue(
     user: CurrentUser,
     Query(q): Query<QueueQuery>,
 ) -> AppResult<Response> {
-    let acting = policy::acting_for(&app, &user, &ip, Action::ReviewRecords).await?;
+    let acting = policy::acting_for(&app, &user, &ip, Action::ViewRecords).await?;
     let unit = acting.org.id;
     let page = app.store.records(&q.filter(unit)).await?;
     let flow = flow_of(app.store.record_reviewers(unit).await?);
@@ -146,7 +146,7 @@ pub async fn export(
     user: CurrentUser,
     Query(q): Query<QueueQuery>,
 ) -> AppResult<Response> {
-    let acting = policy::acting_for(&app, &user, &ip, Action::ReviewRecords).await?;
+    let acting = policy::acting_for(&app, &user, &ip, Action::ViewRecords).await?;
     let rows: Vec<Vec<String>> = app
         .store
         .records_for_export(&q.filter(acting.org.id), EXPORT_LIMIT)
@@ -234,7 +234,7 @@ pub async fn show(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let (acting, r) = unit_record(&app, &ip, &user, id, Action::ReviewRecords).await?;
+    let (acting, r) = unit_record(&app, &ip, &user, id, Action::ViewRecords).await?;
     let state = RecordState::from_code(&r.state);
     let pending = state.is_some_and(RecordState::is_pending);
     let required = app.store.record_reviewers(acting.org.id).await?;
@@ -307,6 +307,11 @@ pub async fn decide(
         user.session.flash("error", msg);
         Ok(Redirect::to(&here).into_response())
     };
+    if let Err(e) = record::not_own(r.account_id, user.account.id)
+        .and_then(|()| record::check_opinion(&f.opinion))
+    {
+        return back(e.to_string());
+    }
     let current = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
     let flow = flow_of(app.store.record_reviewers(acting.org.id).await?);
     if record::review_part(flow, acting.roles) != ReviewPart::Decide {
@@ -397,6 +402,12 @@ pub async fn add_review(
             .flash("error", "您可以直接审批该记录，无需先审核。");
         return Ok(Redirect::to(&here).into_response());
     }
+    if let Err(e) = record::not_own(r.account_id, user.account.id)
+        .and_then(|()| record::check_opinion(&f.opinion))
+    {
+        user.session.flash("error", e.to_string());
+        return Ok(Redirect::to(&here).into_response());
+    }
     let current = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
     let mine = app
         .store
@@ -452,6 +463,8 @@ pub async fn decide_batch(
     let ids: Vec<i64> = f
         .all("record")
         .filter_map(|v| v.parse::<i64>().ok())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .take(1000)
         .collect();
     if ids.is_empty() {
@@ -464,8 +477,18 @@ pub async fn decide_batch(
     if flow.is_some() || record::review_part(flow, acting.roles) != ReviewPart::Decide {
         return back("error", "本单位启用了内部审核流程，请逐条审核。".into());
     }
+    if app.store.own_records(&ids, user.account.id).await? > 0 {
+        return back(
+            "error",
+            "所选记录中有您本人的学时记录：本人的记录须由本单位其他审核人审核，本次未作任何处理。"
+                .into(),
+        );
+    }
     let decision = f.get("decision");
     let opinion = f.get("opinion").trim();
+    if let Err(e) = record::check_opinion(opinion) {
+        return back("error", e.to_string());
+    }
     // The rule of each transition decides what the batch may do; a waiting record passes.
     let check = match decision {
         "approve" => Ok(RecordState::Approved),
@@ -569,11 +592,19 @@ pub async fn create(
         );
         return Ok(behalf_page(&user, f, errors).into_response());
     };
+    if let Err(e) = record::not_own(person.id, user.account.id) {
+        let mut errors = FieldErrors::default();
+        errors.add("doc_number", e.to_string());
+        return Ok(behalf_page(&user, f, errors).into_response());
+    }
     if let Once::Respond(r) = forms::begin_once(&app, &f.form_key).await? {
         return Ok(r);
     }
     let rules = cx.rules_for(&app, &f.year).await?;
-    let fields = match form::check(&f, &rules.context(app.today(), false)) {
+    // The unit confirms what it declares: it may register a year after its deadline (补录).
+    let mut check = rules.context(app.today(), false);
+    check.deadline = None;
+    let fields = match form::check(&f, &check) {
         Ok(fields) => fields,
         Err(errors) => {
             forms::abandon_once(&app, &f.form_key).await?;
@@ -663,6 +694,10 @@ pub async fn correct(
     CsrfForm(f): CsrfForm<RecordForm>,
 ) -> AppResult<Response> {
     let (acting, r) = unit_record(&app, &ip, &user, id, Action::ManageRecords).await?;
+    if let Err(e) = record::not_own(r.account_id, user.account.id) {
+        user.session.flash("error", e.to_string());
+        return Ok(Redirect::to(&format!("/org/records/{id}")).into_response());
+    }
     let rules = match RuleContext::of_person(&app, r.account_id).await? {
         Some(cx) => cx.rules_for(&app, &f.year).await?.declaration,
         None => record::DeclarationRules::default(),
@@ -749,6 +784,10 @@ pub async fn delete(
 ) -> AppResult<Response> {
     let (acting, r) = unit_record(&app, &ip, &user, id, Action::ManageRecords).await?;
     let here = format!("/org/records/{id}");
+    if let Err(e) = record::not_own(r.account_id, user.account.id) {
+        user.session.flash("error", e.to_string());
+        return Ok(Redirect::to(&here).into_response());
+    }
     let reason = f.reason.trim();
     if reason.is_empty() || reason.chars().count() > 200 {
         user.session

@@ -242,6 +242,7 @@ impl RuleForm {
     fn check(
         &self,
         regions: &[Region],
+        series: &[Named],
         others: &[RuleSetRow],
         id: Option<i64>,
     ) -> Result<RuleSet, FieldErrors> {
@@ -288,6 +289,10 @@ impl RuleForm {
         let year_to = year("years", &self.year_to, &mut errors);
         if !regions.iter().any(|r| r.code == self.region_code) {
             errors.add("region_code", "请选择适用地区");
+        }
+        let series_code = self.series_code.trim();
+        if !series_code.is_empty() && !series.iter().any(|s| s.code == series_code) {
+            errors.add("series_code", "请从列表中选择专业系列");
         }
         let rs = RuleSet {
             name: self.name.trim().to_owned(),
@@ -438,7 +443,7 @@ async fn create_as(
     let regions = regions_for(&app, &m).await?;
     let others = app.store.rule_sets().await?;
     let action = format!("{}/new", m.base());
-    let rs = match f.check(&regions, &others, None) {
+    let rs = match f.check(&regions, &app.store.series().await?, &others, None) {
         Ok(rs) => rs,
         Err(errors) => return form_page(&app, &user, &m, action, f, errors).await,
     };
@@ -542,7 +547,7 @@ async fn update_as(
     let regions = regions_for(&app, &m).await?;
     let others = app.store.rule_sets().await?;
     let action = format!("{}/{id}", m.base());
-    let rs = match f.check(&regions, &others, Some(id)) {
+    let rs = match f.check(&regions, &app.store.series().await?, &others, Some(id)) {
         Ok(rs) => rs,
         Err(errors) => return form_page(&app, &user, &m, action, f, errors).await,
     };

@@ -186,6 +186,17 @@ const REVIEW_RECORD_REFUSED: &[Who] = &[
     Subject,
 ];
 
+/// Seeing a record waiting at A: any member of A with a role, the clerk included.
+const VIEW_RECORD_REFUSED: &[Who] = &[
+    Person,
+    YzAdminAsSelf,
+    ThzxAdmin,
+    ThyyClerk,
+    GzjyAdmin,
+    GzhrAdmin,
+    Subject,
+];
+
 /// Correcting or deleting an approved record of A: A's administrators and clerks.
 const MANAGE_RECORD_REFUSED: &[Who] = &[
     Person,
@@ -759,7 +770,7 @@ const ROUTES: &[Row] = &[
         path: "/org/records",
         object: Obj::None,
         fields: &[],
-        refused: &[Person, YzAdminAsSelf, YzClerk, GzjyAdmin],
+        refused: &[Person, YzAdminAsSelf, GzjyAdmin],
         allowed: YzReviewer,
         audit: Audit::Written,
     },
@@ -768,7 +779,7 @@ const ROUTES: &[Row] = &[
         path: "/org/records.xlsx",
         object: Obj::None,
         fields: &[],
-        refused: &[Person, YzAdminAsSelf, YzClerk, GzjyAdmin],
+        refused: &[Person, YzAdminAsSelf, GzjyAdmin],
         allowed: YzReviewer,
         audit: Audit::Written,
     },
@@ -786,7 +797,7 @@ const ROUTES: &[Row] = &[
         path: "/org/records/{id}",
         object: Obj::OwnSubmitted,
         fields: &[],
-        refused: REVIEW_RECORD_REFUSED,
+        refused: VIEW_RECORD_REFUSED,
         allowed: YzReviewer,
         audit: Audit::Written,
     },
@@ -1059,7 +1070,7 @@ const ROUTES: &[Row] = &[
         path: "/org/records/{id}/attachments/{att}",
         object: Obj::SubmittedWithAttachment,
         fields: &[],
-        refused: REVIEW_RECORD_REFUSED,
+        refused: VIEW_RECORD_REFUSED,
         allowed: YzReviewer,
         audit: Audit::Written,
     },

@@ -1244,3 +1244,213 @@ on_both_engines!(the_guangzhou_rule_of_2020_at_its_thresholds, |app| {
     short_page.assert_contains("公需科目差 0.1");
     short_page.assert_contains("专业科目差 0.1");
 });
+
+on_both_engines!(nobody_confirms_their_own_hours, |app| {
+    with_demo(&app).await;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    // yizhong administers 广州市第一中学 and teaches there.
+    let me = app
+        .state
+        .store
+        .account_by_identifier("yizhong")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut admin = acting(&app, "yizhong", yz).await;
+    admin.get("/org/records/new").await;
+    let r = admin
+        .post(
+            "/org/records/new",
+            &form(&[("doc_number", me.doc_number.as_str())]),
+        )
+        .await;
+    r.assert_contains("不能审核或维护本人的学时记录");
+    let own = stored_record(&app, me.id, yz, "submitted").await;
+    admin.get(&format!("/org/records/{own}")).await;
+    admin
+        .post(
+            &format!("/org/records/{own}/decide"),
+            &[("decision", "approve"), ("recognised", "12")],
+        )
+        .await;
+    admin
+        .get(&format!("/org/records/{own}"))
+        .await
+        .assert_contains("不能审核或维护本人的学时记录");
+    let other = stored_record(&app, account_id(&app, "zhangwei").await, yz, "submitted").await;
+    let (own_s, other_s) = (own.to_string(), other.to_string());
+    admin
+        .post(
+            "/org/records/decide",
+            &[
+                ("record", &own_s),
+                ("record", &other_s),
+                ("decision", "approve"),
+            ],
+        )
+        .await;
+    admin
+        .get("/org/records")
+        .await
+        .assert_contains("所选记录中有您本人的学时记录");
+    assert_eq!(state_of(&app, own).await, "submitted");
+    assert_eq!(state_of(&app, other).await, "submitted");
+    // An opinion above 200 characters is refused in words, not with an error page.
+    let long = "意".repeat(201);
+    let r = admin
+        .post(
+            &format!("/org/records/{other}/decide"),
+            &[
+                ("decision", "approve"),
+                ("recognised", "12"),
+                ("opinion", &long),
+            ],
+        )
+        .await;
+    assert!(r.status.is_redirection());
+    admin
+        .get(&format!("/org/records/{other}"))
+        .await
+        .assert_contains("审核意见不能超过200个字");
+    assert_eq!(state_of(&app, other).await, "submitted");
+    // A page number from a URL cannot overflow anything.
+    assert_eq!(
+        admin
+            .get("/org/records?page=18446744073709551615")
+            .await
+            .status,
+        200
+    );
+});
+
+on_both_engines!(a_clerk_sees_what_the_unit_declared, |app| {
+    with_demo(&app).await;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    let clerk = new_person(&app, "yz_clerk", "高雅琴", 31).await;
+    app.state
+        .store
+        .invite_member(
+            yz,
+            clerk,
+            Roles::default().with(Role::Clerk).bits(),
+            None,
+            "active",
+            app.state.now(),
+        )
+        .await
+        .unwrap();
+    let doc = app
+        .state
+        .store
+        .account_by_identifier("zhangwei")
+        .await
+        .unwrap()
+        .unwrap()
+        .doc_number;
+    let mut c = acting(&app, "yz_clerk", yz).await;
+    c.get("/").await.assert_contains("学时审核");
+    c.get("/org/records/new").await;
+    let r = c
+        .post("/org/records/new", &form(&[("doc_number", doc.as_str())]))
+        .await;
+    let id = id_from(&r.location);
+    let page = c.get(&format!("/org/records/{id}")).await;
+    assert_eq!(page.status, 200);
+    page.assert_contains("已为 张伟 代申报并确认");
+    // Seeing is not deciding: a clerk has no review form.
+    let waiting = stored_record(&app, account_id(&app, "zhangwei").await, yz, "submitted").await;
+    c.get(&format!("/org/records/{waiting}"))
+        .await
+        .assert_contains("您在本单位的角色不能审核该记录");
+});
+
+on_both_engines!(
+    a_returned_record_of_last_year_stays_correctable_and_follows_its_person,
+    |app| {
+        with_demo(&app).await;
+        let store = &app.state.store;
+        let yz = org_named(&app, "广州市第一中学").await.id;
+        let thzx = org_named(&app, "广州市天河中学").await.id;
+        let me = account_id(&app, "zhangwei").await;
+        // 2025's deadline (31 January 2026) has passed on 2 March 2026.
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2025, m, day).expect("date");
+        let fields = RecordFields {
+            year: 2025,
+            category: "professional".into(),
+            declaration: "training".into(),
+            course_name: "去年的培训".into(),
+            study_form: "面授".into(),
+            institution_id: None,
+            institution_name: "广州市教育研究院".into(),
+            start_date: d(11, 3),
+            end_date: d(11, 4),
+            claimed_tenths: 120,
+            matches_specialty: true,
+            main_author: false,
+            passed: true,
+            content: String::new(),
+        };
+        let id = record_with(&app, me, yz, "submitted", &fields).await;
+        let mut clerk = acting(&app, "yizhong", yz).await;
+        clerk
+            .post(
+                &format!("/org/records/{id}/decide"),
+                &[("decision", "return"), ("opinion", "请补充证明")],
+            )
+            .await;
+        assert_eq!(state_of(&app, id).await, "returned");
+        // zhangwei moves to 天河中学 meanwhile.
+        let open = store.open_binding(me).await.unwrap().unwrap();
+        store
+            .change_binding(
+                open.id,
+                yz,
+                "confirmed",
+                "ended",
+                "调动",
+                0,
+                app.state.now(),
+            )
+            .await
+            .unwrap();
+        store
+            .request_binding(me, thzx, "confirmed", app.state.now())
+            .await
+            .unwrap();
+        let mut person = signed_in(&app, "zhangwei").await;
+        person.get(&format!("/me/records/{id}/edit")).await;
+        let v = store.record(id).await.unwrap().unwrap().version.to_string();
+        person
+            .post(
+                &format!("/me/records/{id}/edit"),
+                &form(&[
+                    ("version", &v),
+                    ("year", "2025"),
+                    ("course_name", "去年的培训"),
+                    ("start_date", "2025-11-03"),
+                    ("end_date", "2025-11-04"),
+                    ("intent", "submit"),
+                ]),
+            )
+            .await;
+        let r = store.record(id).await.unwrap().unwrap();
+        assert_eq!(
+            (r.state.as_str(), r.unit_id),
+            ("submitted", thzx),
+            "to the employer now"
+        );
+        // A new record of 2025 is late all the same.
+        person.get("/me/records/new").await;
+        person
+            .post(
+                "/me/records/new",
+                &form(&[
+                    ("year", "2025"),
+                    ("start_date", "2025-11-03"),
+                    ("end_date", "2025-11-04"),
+                ]),
+            )
+            .await
+            .assert_contains("逾期的学时请联系本单位经办人补录");
+    }
+);
