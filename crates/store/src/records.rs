@@ -402,12 +402,14 @@ impl Store {
     }
 
     /// Moves one record from one of `from` to `to` with its trail step, in one transaction;
-    /// `recognised` sets the recognised hours (approval, correction). Someone quicker makes it
-    /// a conflict and nothing changes.
+    /// `recognised` sets the recognised hours (approval, correction). With `seen`, only the
+    /// version the actor looked at changes. Someone quicker makes it a conflict and nothing
+    /// changes.
     pub async fn change_record(
         &self,
         id: i64,
         from: &[&str],
+        seen: Option<i32>,
         to: &str,
         step: &Step<'_>,
         now: DateTime<Utc>,
@@ -424,6 +426,13 @@ impl Store {
             id.into(),
         ];
         vals.extend(from.iter().map(|s| Value::from(*s)));
+        let seen_sql = match seen {
+            Some(v) => {
+                vals.push(v.into());
+                " AND version = ?"
+            }
+            None => "",
+        };
         let r = txn
             .execute_raw(self.stmt(
                 &format!(
@@ -431,7 +440,7 @@ impl Store {
                      recognised_tenths = COALESCE(?, recognised_tenths), \
                      decided_at = COALESCE(?, decided_at), decided_by = COALESCE(?, decided_by), \
                      submitted_at = COALESCE(?, submitted_at), version = version + 1 \
-                     WHERE id = ? AND state IN ({})",
+                     WHERE id = ? AND state IN ({}){seen_sql}",
                     placeholders(from.len())
                 ),
                 vals,
@@ -504,46 +513,45 @@ impl Store {
             .collect()
     }
 
-    /// Deletes a record of the person that is still theirs (in one of `states`), with its
-    /// trail and attachment rows.
+    /// The declarer deletes a record that is still theirs (in one of `states`). It goes to the
+    /// state "deleted" with a trail step rather than out of the table: a returned record carries
+    /// the unit's decisions, and every step is kept. The first statement writes, so two
+    /// writers on SQLite queue instead of failing.
     pub async fn delete_record(
         &self,
         id: i64,
         account: i64,
         states: &[&str],
+        now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
         let txn = self.db().begin().await?;
         let mut vals: Vec<Value> = vec![id.into(), account.into()];
         vals.extend(states.iter().map(|s| Value::from(*s)));
-        let found = txn
-            .query_one_raw(self.stmt(
-                &format!(
-                    "SELECT id FROM ce_record WHERE id = ? AND account_id = ? AND state IN ({})",
-                    placeholders(states.len())
-                ),
-                vals.clone(),
-            ))
-            .await?;
-        if found.is_none() {
-            return Err(ChangeError::Conflict);
-        }
-        txn.execute_raw(self.stmt("DELETE FROM review_trail WHERE record_id = ?", [id.into()]))
-            .await?;
-        txn.execute_raw(self.stmt(
-            "DELETE FROM attachment WHERE owner_kind = 'ce_record' AND owner_id = ?",
-            [id.into()],
-        ))
-        .await?;
         let r = txn
             .execute_raw(self.stmt(
                 &format!(
-                    "DELETE FROM ce_record WHERE id = ? AND account_id = ? AND state IN ({})",
+                    "UPDATE ce_record SET state = 'deleted', version = version + 1 \
+                     WHERE id = ? AND account_id = ? AND state IN ({})",
                     placeholders(states.len())
                 ),
                 vals,
             ))
             .await?;
         crate::one_row(&r)?;
+        self.insert_step(
+            &txn,
+            id,
+            &Step {
+                step: "delete",
+                org_id: None,
+                actor_id: account,
+                result: "申报人删除",
+                opinion: "",
+                recognised_tenths: None,
+            },
+            now,
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }

@@ -272,6 +272,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                 .change_record(
                     id,
                     &["submitted"],
+                    None,
                     plan.state,
                     &Step {
                         step: "decide",

@@ -91,7 +91,10 @@ fn fields_of(r: &ImportedRow) -> RecordFields {
 /// stop it (补录).
 pub async fn analyse(app: &AppState, unit: i64, bytes: &[u8]) -> anyhow::Result<Analysis> {
     let mut outcome = Outcome::default();
-    let rows = match crate::sheet::read_first_sheet(bytes) {
+    // Reading a workbook is CPU work: off the threads that serve requests.
+    let owned = bytes.to_vec();
+    let read = tokio::task::spawn_blocking(move || crate::sheet::read_first_sheet(&owned)).await?;
+    let rows = match read {
         Ok(r) => r,
         Err(e) => {
             outcome.file_error = e;

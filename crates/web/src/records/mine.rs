@@ -500,7 +500,7 @@ pub async fn withdraw(
     };
     match app
         .store
-        .change_record(id, &["submitted"], next.code(), &step, app.now())
+        .change_record(id, &["submitted"], None, next.code(), &step, app.now())
         .await
     {
         Ok(()) => user
@@ -527,7 +527,7 @@ pub async fn delete(
     }
     match app
         .store
-        .delete_record(id, user.account.id, &["draft", "returned"])
+        .delete_record(id, user.account.id, &["draft", "returned"], app.now())
         .await
     {
         Ok(()) => {

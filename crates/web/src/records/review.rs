@@ -280,6 +280,8 @@ pub async fn show(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct DecideForm {
+    /// The version of the record the reviewer looked at.
+    version: Option<i32>,
     decision: String,
     recognised: String,
     opinion: String,
@@ -359,6 +361,7 @@ pub async fn decide(
         .change_record(
             id,
             &["submitted", "under_review"],
+            f.version,
             next.code(),
             &step,
             app.now(),
@@ -372,9 +375,10 @@ pub async fn decide(
             );
             Ok(Redirect::to("/org/records").into_response())
         }
-        Err(ChangeError::Conflict) => {
-            back("该记录已被他人处理或已被申报人回收，请刷新查看。".into())
-        }
+        Err(ChangeError::Conflict) => back(
+            "该记录在您打开后已有变动（已被他人处理，或被申报人回收、修改），请重新查看后再审核。"
+                .into(),
+        ),
         Err(ChangeError::Db(e)) => Err(e.into()),
     }
 }

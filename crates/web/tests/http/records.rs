@@ -388,7 +388,23 @@ on_both_engines!(a_withdraw_before_review_and_none_after, |app| {
     person
         .post(&format!("/me/records/{draft}/delete"), &[])
         .await;
-    assert!(app.state.store.record(draft).await.unwrap().is_none());
+    assert_eq!(state_of(&app, draft).await, "deleted");
+    assert_eq!(
+        trail_steps(&app, draft).await.last().cloned(),
+        Some(("delete".to_owned(), "申报人删除".to_owned())),
+        "the step is kept"
+    );
+    assert_eq!(
+        person.get(&format!("/me/records/{draft}")).await.status,
+        404
+    );
+    assert!(
+        !person
+            .get("/me/records")
+            .await
+            .body
+            .contains(&format!("/me/records/{draft}\""))
+    );
 });
 
 on_both_engines!(
@@ -1454,3 +1470,50 @@ on_both_engines!(
             .assert_contains("逾期的学时请联系本单位经办人补录");
     }
 );
+
+on_both_engines!(a_decision_applies_to_the_version_the_reviewer_saw, |app| {
+    with_demo(&app).await;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    let me = account_id(&app, "zhangwei").await;
+    let id = stored_record(&app, me, yz, "submitted").await;
+    let mut clerk = acting(&app, "yizhong", yz).await;
+    let page = clerk.get(&format!("/org/records/{id}")).await;
+    let seen = page.input_value("version").expect("the version seen");
+    // Meanwhile the person takes it back, changes the hours and submits it again.
+    let mut person = signed_in(&app, "zhangwei").await;
+    person
+        .post(&format!("/me/records/{id}/withdraw"), &[])
+        .await;
+    let v = app
+        .state
+        .store
+        .record(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+        .to_string();
+    person.get(&format!("/me/records/{id}/edit")).await;
+    person
+        .post(
+            &format!("/me/records/{id}/edit"),
+            &form(&[("version", &v), ("claimed", "11"), ("intent", "submit")]),
+        )
+        .await;
+    assert_eq!(state_of(&app, id).await, "submitted");
+    clerk
+        .post(
+            &format!("/org/records/{id}/decide"),
+            &[
+                ("version", &seen),
+                ("decision", "approve"),
+                ("recognised", "11"),
+            ],
+        )
+        .await;
+    clerk
+        .get(&format!("/org/records/{id}"))
+        .await
+        .assert_contains("该记录在您打开后已有变动");
+    assert_eq!(state_of(&app, id).await, "submitted");
+});
