@@ -29,10 +29,14 @@ pub enum Action {
     ManageRecords,
     /// Maintain the verification rule sets (验证规则) of the bureau's region.
     ManageRules,
+    /// See the cycle verifications waiting at the organisation and those of its subtree.
+    ViewCycles,
+    /// Decide cycle verifications at the organisation's level of their chain.
+    ReviewCycles,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 13] = [
         Action::ViewStaff,
         Action::ManageStaff,
         Action::AcceptTransfers,
@@ -44,6 +48,8 @@ impl Action {
         Action::ReviewRecords,
         Action::ManageRecords,
         Action::ManageRules,
+        Action::ViewCycles,
+        Action::ReviewCycles,
     ];
 }
 
@@ -55,7 +61,11 @@ fn kind_does(kind: OrgKind, action: Action) -> bool {
     );
     let supervises = matches!(kind, OrgKind::Department | OrgKind::HrBureau);
     match action {
-        Action::ViewStaff | Action::ManageMembers | Action::EditOrgInfo => true,
+        Action::ViewStaff
+        | Action::ManageMembers
+        | Action::EditOrgInfo
+        | Action::ViewCycles
+        | Action::ReviewCycles => true,
         Action::ManageStaff
         | Action::AcceptTransfers
         | Action::ViewRecords
@@ -78,6 +88,8 @@ fn roles_for(action: Action) -> &'static [Role] {
         Action::ReviewRecords => &[Role::Admin, Role::Reviewer, Role::Leader],
         Action::ManageRecords => &[Role::Admin, Role::Clerk],
         Action::ManageRules => &[Role::Admin],
+        Action::ViewCycles => &[Role::Admin, Role::Clerk, Role::Reviewer, Role::Leader],
+        Action::ReviewCycles => &[Role::Admin, Role::Reviewer, Role::Leader],
     }
 }
 

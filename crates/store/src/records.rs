@@ -148,7 +148,7 @@ const RULE_COLUMNS: &str = "r.id, r.name, r.region_code, r.series_code, r.year_f
 /// The id of the rule set for a year, a series and a region, as a scalar subquery over three
 /// SQL expressions: the longest region prefix wins, then a rule naming the series over one
 /// for every series, then the newest.
-fn rule_for(year: &str, series: &str, region: &str) -> String {
+pub(crate) fn rule_for(year: &str, series: &str, region: &str) -> String {
     format!(
         "(SELECT r0.id FROM rule_set r0 WHERE (r0.year_from IS NULL OR r0.year_from <= {year}) \
          AND (r0.year_to IS NULL OR r0.year_to >= {year}) \

@@ -68,6 +68,13 @@ pub async fn index(State(app): State<AppState>, user: CurrentUser) -> AppResult<
                 href: "/org/records?state=returned",
             });
         }
+        if may(Action::ReviewCycles) {
+            todos.push(Todo {
+                label: "待审核的周期验证申请",
+                count: app.store.cycle_todo_count(acting.org.id).await?,
+                href: "/org/cycles",
+            });
+        }
         if may(Action::ReviewRegistrations) {
             todos.push(Todo {
                 label: "待审核的单位注册",

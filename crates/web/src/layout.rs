@@ -47,6 +47,7 @@ impl Chrome {
                 nav.push(item("/me/employment", "工作单位"));
                 nav.push(item("/me/records", "学时申报"));
                 nav.push(item("/me/verification", "年度验证"));
+                nav.push(item("/me/cycles", "周期验证"));
                 nav.push(item("/me/organizations", "单位账号"));
                 nav.push(item("/organizations/register", "单位注册"));
                 nav.push(item("/account/password", "修改密码"));
@@ -77,6 +78,9 @@ impl Chrome {
                         nav.push(item("/org/records", "学时审核"));
                     }
                     nav.push(item("/org/verification", "年度验证"));
+                }
+                if domain::policy::permits(a.kind, a.roles, domain::policy::Action::ViewCycles) {
+                    nav.push(item("/org/cycles", "周期验证审核"));
                 }
                 if a.roles.contains(Role::Admin) {
                     nav.push(item("/org/members", "单位用户"));

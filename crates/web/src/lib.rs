@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod captcha;
 mod clock;
+mod cycles;
 mod error;
 mod forms;
 mod home;
@@ -81,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(people::routes())
         .merge(records::routes())
         .merge(verification::routes())
+        .merge(cycles::routes())
         .merge(reference::routes())
         .route("/captcha", get(captcha::image))
         .layer(axum::middleware::from_fn_with_state(

@@ -7,6 +7,7 @@ mod m0001_foundation;
 mod m0002_organizations;
 mod m0003_supervisor_change;
 mod m0004_records;
+mod m0005_cycle_checks;
 mod reference;
 
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_organizations::Migration),
             Box::new(m0003_supervisor_change::Migration),
             Box::new(m0004_records::Migration),
+            Box::new(m0005_cycle_checks::Migration),
         ]
     }
 }

@@ -96,6 +96,10 @@ enum Obj {
     ImportOfA,
     /// A rule set for 广州市 (id: the rule set).
     RuleInGuangzhou,
+    /// A person's cycle verification waiting at A, its chain A → 教育局 → 广州市人社局 (id).
+    CycleAtA,
+    /// The same, returned to the person (id).
+    CycleReturned,
 }
 
 /// Whether the refusal is written to the audit log.
@@ -205,6 +209,17 @@ const MANAGE_RECORD_REFUSED: &[Who] = &[
     ThzxAdmin,
     ThyyClerk,
     GzjyAdmin,
+    Subject,
+];
+
+/// Deciding a cycle verification waiting at A: A's reviewers; not its clerk, a sibling, another
+/// city, or the applicant.
+const CYCLE_DECIDE_REFUSED: &[Who] = &[
+    Person,
+    YzAdminAsSelf,
+    YzClerk,
+    ThzxAdmin,
+    SzhrAdmin,
     Subject,
 ];
 
@@ -900,6 +915,104 @@ const ROUTES: &[Row] = &[
         allowed: YzReviewer,
         audit: Audit::Written,
     },
+    // Cycle verifications.
+    Row {
+        method: "GET",
+        path: "/me/cycles",
+        object: Obj::None,
+        fields: &[],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "GET",
+        path: "/me/cycles/new",
+        object: Obj::None,
+        fields: &[],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "POST",
+        path: "/me/cycles/new",
+        object: Obj::None,
+        fields: &[("intent", "preview")],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "GET",
+        path: "/me/cycles/{id}",
+        object: Obj::CycleAtA,
+        fields: &[],
+        refused: OWN_RECORD_REFUSED,
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/me/cycles/{id}/withdraw",
+        object: Obj::CycleAtA,
+        fields: &[],
+        refused: OWN_RECORD_REFUSED,
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/me/cycles/{id}/resubmit",
+        object: Obj::CycleReturned,
+        fields: &[],
+        refused: OWN_RECORD_REFUSED,
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/cycles",
+        object: Obj::None,
+        fields: &[],
+        refused: &[Person, YzAdminAsSelf, GzjyAsSelf],
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/cycles/decide",
+        object: Obj::CycleAtA,
+        fields: &[("cycle", "{id}"), ("decision", "approve")],
+        refused: CYCLE_DECIDE_REFUSED,
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/cycles/{id}",
+        object: Obj::CycleAtA,
+        fields: &[],
+        refused: &[
+            Person,
+            YzAdminAsSelf,
+            ThzxAdmin,
+            GzwsAdmin,
+            SzhrAdmin,
+            Subject,
+        ],
+        allowed: GzjyAdmin,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/cycles/{id}/decide",
+        object: Obj::CycleAtA,
+        fields: &[("decision", "approve")],
+        refused: CYCLE_DECIDE_REFUSED,
+        allowed: YzReviewer,
+        audit: Audit::Written,
+    },
     // Verification rule sets: a bureau's for its region, the platform's for all.
     Row {
         method: "GET",
@@ -1138,6 +1251,7 @@ const ORGS_ROUTES: &str = include_str!("../../src/orgs/mod.rs");
 const PEOPLE_ROUTES: &str = include_str!("../../src/people/mod.rs");
 const RECORDS_ROUTES: &str = include_str!("../../src/records/mod.rs");
 const VERIFICATION_ROUTES: &str = include_str!("../../src/verification/mod.rs");
+const CYCLES_ROUTES: &str = include_str!("../../src/cycles/mod.rs");
 
 /// The (method, path) pairs of a routes file: every `.route("…", get(…).post(…))`.
 fn routes_of(src: &str) -> Vec<(String, String)> {
@@ -1185,6 +1299,7 @@ fn every_route_has_a_row() {
         .chain(routes_of(PEOPLE_ROUTES))
         .chain(routes_of(RECORDS_ROUTES))
         .chain(routes_of(VERIFICATION_ROUTES))
+        .chain(routes_of(CYCLES_ROUTES))
         .collect();
     assert!(routes.len() > 20, "the route files were read: {routes:?}");
     let mut covered = BTreeSet::new();
@@ -1552,6 +1667,76 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
             }
             Obtained { id, att, subject }
         }
+        Obj::CycleAtA | Obj::CycleReturned => {
+            let p = person().await;
+            store
+                .request_binding(p, w.yz, "confirmed", now)
+                .await
+                .unwrap()
+                .unwrap();
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+            let id = store
+                .create_cycle(
+                    &store::cycles::NewCycle {
+                        account_id: p,
+                        unit_id: w.yz,
+                        promotion: "senior",
+                        target_qualification: "高级教师",
+                        target_level: "fugao",
+                        discipline: "social",
+                        series_code: "zhongxiaoxue",
+                        qualification_date: chrono::NaiveDate::from_ymd_opt(2020, 9, 1).unwrap(),
+                        applied_on: day,
+                        year_from: 2021,
+                        year_to: 2025,
+                        includes_current: false,
+                        chain: &[w.yz, w.gzjy, w.gzhr],
+                        frozen: "{}",
+                        met: false,
+                    },
+                    &store::cycles::CycleStep {
+                        step: "submit",
+                        org_id: None,
+                        actor_id: p,
+                        result: "申请",
+                        opinion: "",
+                    },
+                    now,
+                )
+                .await
+                .unwrap()
+                .unwrap();
+            if obj == Obj::CycleReturned {
+                store
+                    .change_cycle(
+                        id,
+                        &store::cycles::CycleChange {
+                            from_state: "pending",
+                            from_level: 0,
+                            to_state: "returned",
+                            to_level: 0,
+                            reviewer_id: None,
+                            opinion: "请补充",
+                            closes: false,
+                        },
+                        &store::cycles::CycleStep {
+                            step: "decide",
+                            org_id: Some(w.yz),
+                            actor_id: w.accounts[&YzReviewer],
+                            result: "退案",
+                            opinion: "请补充",
+                        },
+                        now,
+                    )
+                    .await
+                    .unwrap();
+            }
+            Obtained {
+                id,
+                att: 0,
+                subject,
+            }
+        }
         Obj::RuleInGuangzhou => {
             let rs = domain::verification::RuleSet {
                 name: format!("广州市经济系列规则{n}"),
@@ -1676,6 +1861,11 @@ async fn snapshot(app: &TestApp, obj: Obj, id: i64) -> String {
             s.attachments("ce_record", id).await.unwrap()
         ),
         Obj::RuleInGuangzhou => format!("{:?}", s.rule_set(id).await.unwrap()),
+        Obj::CycleAtA | Obj::CycleReturned => format!(
+            "{:?} {:?}",
+            s.cycle(id).await.unwrap(),
+            s.cycle_trail(id).await.unwrap()
+        ),
         Obj::ImportOfA => format!("{:?}", s.job(id).await.unwrap().map(|j| j.state)),
         Obj::OpinionOfA => {
             let yz = org_named(app, "广州市第一中学").await.id;

@@ -1,0 +1,323 @@
+//! Each reviewing level's work on cycle verifications: its queue with filters and batch
+//! decisions, and an application's page with the figures frozen at submission beside today's.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::cycle::{self, ApplicationState, AtLevel, Decision};
+use domain::policy::{Action, permits};
+use serde::Deserialize;
+use store::ChangeError;
+use store::cycles::{Cycle, CycleChange, CycleFilter, CycleStep};
+
+use super::apply::ShowPage;
+use super::check::compute;
+use super::view::{CycleLine, ResultView, TrailView};
+use crate::AppState;
+use crate::audit::ClientIp;
+use crate::auth::{Acting, CurrentUser};
+use crate::error::AppResult;
+use crate::forms::{CsrfForm, Pairs};
+use crate::layout::Chrome;
+use crate::pager::Pager;
+use crate::policy;
+use crate::records::RuleContext;
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct QueueQuery {
+    name: String,
+    doc: String,
+    discipline: String,
+    target: String,
+    page: u64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cycles/queue.html")]
+pub struct QueuePage {
+    c: Chrome,
+    q: QueueQuery,
+    rows: Vec<CycleLine>,
+    pager: Pager,
+    batch: bool,
+    disciplines: Vec<(&'static str, &'static str)>,
+}
+
+impl QueuePage {
+    fn same(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
+}
+
+pub async fn queue(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Query(q): Query<QueueQuery>,
+) -> AppResult<Response> {
+    let acting = policy::acting_for(&app, &user, &ip, Action::ViewCycles).await?;
+    let page = app
+        .store
+        .cycles(&CycleFilter {
+            reviewer_id: Some(acting.org.id),
+            name: Some(q.name.clone()),
+            doc_number: Some(q.doc.clone()),
+            discipline: Some(q.discipline.clone()),
+            target: Some(q.target.clone()),
+            page: q.page,
+            per_page: 20,
+            ..Default::default()
+        })
+        .await?;
+    let query = serde_urlencoded::to_string([
+        ("name", &q.name),
+        ("doc", &q.doc),
+        ("discipline", &q.discipline),
+        ("target", &q.target),
+    ])
+    .unwrap_or_default();
+    Ok(QueuePage {
+        c: Chrome::for_user("周期验证审核", "/org/cycles", &user),
+        rows: page.items.iter().map(CycleLine::of).collect(),
+        pager: Pager::new(&page, "/org/cycles", &query),
+        batch: permits(acting.kind, acting.roles, Action::ReviewCycles),
+        disciplines: domain::profile::Discipline::ALL
+            .iter()
+            .map(|d| (d.code(), d.label()))
+            .collect(),
+        q,
+    }
+    .into_response())
+}
+
+/// An application whose chain holds the organisation acted for.
+async fn in_chain<'a>(
+    app: &AppState,
+    ip: &ClientIp,
+    user: &'a CurrentUser,
+    id: i64,
+    action: Action,
+) -> AppResult<(&'a Acting, Cycle)> {
+    let acting = policy::acting_for(app, user, ip, action).await?;
+    match app.store.cycle(id).await? {
+        Some(c) if c.chain_ids().contains(&acting.org.id) => Ok((acting, c)),
+        _ => Err(policy::deny(app, user, ip, &format!("查看其他单位的周期验证 {id}")).await),
+    }
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (acting, c) = in_chain(&app, &ip, &user, id, Action::ViewCycles).await?;
+    let frozen: Option<domain::cycle::CycleResult> = serde_json::from_str(&c.frozen).ok();
+    // Today's figures of the same cycle, to see what changed since the submission.
+    let today = match RuleContext::of_person(&app, c.account_id).await? {
+        Some(cx) => compute(&app, &cx, c.account_id, c.applied_on, c.qualification_date)
+            .await?
+            .ok()
+            .map(|t| t.result),
+        None => None,
+    };
+    let differs = match (&frozen, &today) {
+        (Some(a), Some(b)) => a.cycle != b.cycle || a.required != b.required,
+        _ => false,
+    };
+    Ok(ShowPage {
+        c: Chrome::for_user("周期验证审核", "/org/cycles", &user),
+        frozen: frozen.as_ref().map(ResultView::of),
+        today: today.as_ref().map(ResultView::of),
+        differs,
+        trail: app
+            .store
+            .cycle_trail(id)
+            .await?
+            .into_iter()
+            .map(TrailView::of)
+            .collect(),
+        opinion: c.opinion.clone(),
+        may_withdraw: false,
+        may_resubmit: false,
+        decide: c.reviewer_id == Some(acting.org.id)
+            && ApplicationState::from_code(&c.state).is_some_and(ApplicationState::is_open)
+            && permits(acting.kind, acting.roles, Action::ReviewCycles)
+            && c.account_id != user.account.id,
+        back: "/org/cycles",
+        line: CycleLine::of(&c),
+    }
+    .into_response())
+}
+
+fn decision_of(code: &str) -> Option<(Decision, &'static str)> {
+    match code {
+        "approve" => Some((Decision::Approve, "通过")),
+        "return" => Some((Decision::Return, "退案")),
+        "reject" => Some((Decision::Reject, "不通过")),
+        _ => None,
+    }
+}
+
+/// One level's decision on one application: the rules say where it goes next.
+async fn decide_one(
+    app: &AppState,
+    user: &CurrentUser,
+    acting: &Acting,
+    c: &Cycle,
+    decision: Decision,
+    result: &str,
+    opinion: &str,
+) -> AppResult<Result<(), String>> {
+    if c.reviewer_id != Some(acting.org.id) {
+        return Ok(Err("该申请不在本级审核".into()));
+    }
+    if let Err(e) = domain::record::not_own(c.account_id, user.account.id)
+        .and_then(|()| domain::record::check_opinion(opinion))
+    {
+        return Ok(Err(e.to_string()));
+    }
+    let chain = c.chain_ids();
+    let state = ApplicationState::from_code(&c.state).unwrap_or(ApplicationState::Rejected);
+    let at = AtLevel {
+        state,
+        level: c.level.max(0) as usize,
+    };
+    let next = match cycle::decide(at, at.level, chain.len(), decision, opinion) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let reviewer = next
+        .state
+        .is_open()
+        .then(|| chain.get(next.level).copied())
+        .flatten();
+    let closes = matches!(
+        next.state,
+        ApplicationState::Approved | ApplicationState::Rejected
+    );
+    match app
+        .store
+        .change_cycle(
+            c.id,
+            &CycleChange {
+                from_state: state.code(),
+                from_level: c.level,
+                to_state: next.state.code(),
+                to_level: next.level as i32,
+                reviewer_id: reviewer,
+                opinion: opinion.trim(),
+                closes,
+            },
+            &CycleStep {
+                step: "decide",
+                org_id: Some(acting.org.id),
+                actor_id: user.account.id,
+                result,
+                opinion: opinion.trim(),
+            },
+            app.now(),
+        )
+        .await
+    {
+        Ok(()) => Ok(Ok(())),
+        Err(ChangeError::Conflict) => Ok(Err(
+            "该申请已被他人处理或已被申请人回收，请刷新查看。".into()
+        )),
+        Err(ChangeError::Db(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecideForm {
+    decision: String,
+    opinion: String,
+}
+
+pub async fn decide(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<DecideForm>,
+) -> AppResult<Response> {
+    let (acting, c) = in_chain(&app, &ip, &user, id, Action::ReviewCycles).await?;
+    let here = format!("/org/cycles/{id}");
+    let Some((decision, result)) = decision_of(&f.decision) else {
+        user.session.flash("error", "请选择审核结果");
+        return Ok(Redirect::to(&here).into_response());
+    };
+    match decide_one(&app, &user, acting, &c, decision, result, &f.opinion).await? {
+        Ok(()) => {
+            user.session
+                .flash("success", format!("已审核：{}，{result}。", c.real_name));
+            Ok(Redirect::to("/org/cycles").into_response())
+        }
+        Err(message) => {
+            user.session.flash("error", message);
+            Ok(Redirect::to(&here).into_response())
+        }
+    }
+}
+
+/// The same decision and opinion for the chosen applications waiting here.
+pub async fn decide_batch(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    CsrfForm(f): CsrfForm<Pairs>,
+) -> AppResult<Response> {
+    let acting = policy::acting_for(&app, &user, &ip, Action::ReviewCycles).await?;
+    let back = Redirect::to("/org/cycles").into_response();
+    let Some((decision, result)) = decision_of(f.get("decision")) else {
+        user.session.flash("error", "请选择审核结果");
+        return Ok(back);
+    };
+    let ids: std::collections::BTreeSet<i64> = f
+        .all("cycle")
+        .filter_map(|v| v.parse().ok())
+        .take(200)
+        .collect();
+    if ids.is_empty() {
+        user.session.flash("error", "请先勾选要审核的申请。");
+        return Ok(back);
+    }
+    let mut chosen = Vec::with_capacity(ids.len());
+    for id in ids {
+        match app.store.cycle(id).await? {
+            Some(c) if c.chain_ids().contains(&acting.org.id) => chosen.push(c),
+            _ => {
+                return Err(policy::deny(
+                    &app,
+                    &user,
+                    &ip,
+                    &format!("批量审核其他单位的周期验证 {id}"),
+                )
+                .await);
+            }
+        }
+    }
+    let (mut done, mut skipped, mut first_problem) = (0, 0, None);
+    for c in &chosen {
+        match decide_one(&app, &user, acting, c, decision, result, f.get("opinion")).await? {
+            Ok(()) => done += 1,
+            Err(m) => {
+                skipped += 1;
+                first_problem.get_or_insert(m);
+            }
+        }
+    }
+    match first_problem {
+        None => user
+            .session
+            .flash("success", format!("已审核 {done} 份申请：{result}。")),
+        Some(m) => user.session.flash(
+            "info",
+            format!("已审核 {done} 份申请：{result}；{skipped} 份未处理（{m}）。"),
+        ),
+    }
+    Ok(back)
+}
