@@ -1,0 +1,206 @@
+//! Cycle verification as an applicant and the reviewing levels go through it: the figures
+//! before submitting, the chain from the unit up to the city HR bureau, a return and a
+//! resubmission, a withdrawal, one open application at a time.
+
+use crate::on_both_engines;
+use crate::orgs::{acting, org_named, signed_in, todo};
+#[allow(unused_imports)]
+use crate::support::*;
+
+fn apply_form(intent: &'static str) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("promotion", "senior"),
+        ("target_level", "fugao"),
+        ("target_qualification", "中学高级教师"),
+        ("discipline", "social"),
+        ("qualification_date", "2020-09-01"),
+        ("intent", intent),
+    ]
+}
+
+async fn state(app: &TestApp, id: i64) -> (String, Option<i64>) {
+    let c = app.state.store.cycle(id).await.unwrap().expect("cycle");
+    (c.state, c.reviewer_id)
+}
+
+on_both_engines!(
+    an_application_climbs_from_the_unit_to_the_city_and_is_approved,
+    |app| {
+        with_demo(&app).await;
+        let yz = org_named(&app, "广州市第一中学").await.id;
+        let gzjy = org_named(&app, "广州市教育局").await.id;
+        let gzhr = org_named(&app, "广州市人力资源和社会保障局").await.id;
+        let mut person = signed_in(&app, "zhangwei").await;
+        person
+            .get("/me/cycles/new")
+            .await
+            .assert_contains("计算学时");
+
+        // The figures before submitting: 2021–2025 (applied 2 March 2026), 5 × 90 hours.
+        let r = person.post("/me/cycles/new", &apply_form("preview")).await;
+        assert_eq!(r.status, 200);
+        r.assert_contains("2021年—2025年");
+        r.assert_contains("450.0");
+        r.assert_contains("未达到周期验证要求");
+        assert!(
+            app.state
+                .store
+                .cycles_of(crate::orgs::account_id(&app, "zhangwei").await)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // Bad input next to its field.
+        let mut bad = apply_form("submit");
+        bad.retain(|(k, _)| *k != "qualification_date" && *k != "target_level");
+        bad.push(("qualification_date", "2027-01-01"));
+        bad.push(("target_level", "zhenggao"));
+        let r = person.post("/me/cycles/new", &bad).await;
+        r.assert_contains("现专业技术资格取得时间不能晚于今天");
+        r.assert_contains("拟申报资格的级别不属于“中级晋升副高”");
+
+        let r = person.post("/me/cycles/new", &apply_form("submit")).await;
+        let id: i64 = r
+            .location
+            .as_deref()
+            .and_then(|l| l.rsplit('/').next())
+            .and_then(|s| s.parse().ok())
+            .expect("the application's page");
+        assert_eq!(state(&app, id).await, ("pending".into(), Some(yz)));
+        // One open application at a time.
+        person.get("/me/cycles/new").await;
+        person
+            .post("/me/cycles/new", &apply_form("submit"))
+            .await
+            .assert_contains("您已有一份未办结的周期验证申请");
+
+        // The unit's initial review.
+        let mut unit = acting(&app, "yizhong", yz).await;
+        unit.get("/")
+            .await
+            .assert_contains(&todo("待审核的周期验证申请", 1));
+        unit.get("/org/cycles")
+            .await
+            .assert_contains("中学高级教师");
+        let page = unit.get(&format!("/org/cycles/{id}")).await;
+        page.assert_contains("申请时的学时情况");
+        page.assert_contains("与申请时相同");
+        unit.post(
+            &format!("/org/cycles/{id}/decide"),
+            &[("decision", "approve")],
+        )
+        .await;
+        assert_eq!(state(&app, id).await, ("in_progress".into(), Some(gzjy)));
+        // Once a level has acted, the applicant cannot take it back.
+        person.post(&format!("/me/cycles/{id}/withdraw"), &[]).await;
+        assert_eq!(state(&app, id).await.0, "in_progress");
+
+        // The department returns it; the applicant resubmits; it starts again at the unit.
+        let mut dept = acting(&app, "gzjy", gzjy).await;
+        dept.get(&format!("/org/cycles/{id}")).await;
+        dept.post(
+            &format!("/org/cycles/{id}/decide"),
+            &[("decision", "return"), ("opinion", "")],
+        )
+        .await;
+        dept.get(&format!("/org/cycles/{id}"))
+            .await
+            .assert_contains("退案或不通过须填写审核意见");
+        dept.post(
+            &format!("/org/cycles/{id}/decide"),
+            &[
+                ("decision", "return"),
+                ("opinion", "请补充2025年度的学时证明"),
+            ],
+        )
+        .await;
+        assert_eq!(state(&app, id).await.0, "returned");
+        let mine = person.get(&format!("/me/cycles/{id}")).await;
+        mine.assert_contains("待审(退案)");
+        mine.assert_contains("请补充2025年度的学时证明");
+        person.post(&format!("/me/cycles/{id}/resubmit"), &[]).await;
+        assert_eq!(state(&app, id).await, ("pending".into(), Some(yz)));
+
+        // Up the chain to the city, which is the last level.
+        unit.post(
+            &format!("/org/cycles/{id}/decide"),
+            &[("decision", "approve")],
+        )
+        .await;
+        dept.post(
+            &format!("/org/cycles/{id}/decide"),
+            &[("decision", "approve")],
+        )
+        .await;
+        let mut city = acting(&app, "gzhr", gzhr).await;
+        city.get("/")
+            .await
+            .assert_contains(&todo("待审核的周期验证申请", 1));
+        // A level that is not the one it waits at cannot decide it.
+        unit.post(
+            &format!("/org/cycles/{id}/decide"),
+            &[("decision", "approve")],
+        )
+        .await;
+        assert_eq!(state(&app, id).await, ("in_progress".into(), Some(gzhr)));
+        city.get("/org/cycles").await;
+        city.post(
+            "/org/cycles/decide",
+            &[
+                ("cycle", &id.to_string()),
+                ("decision", "approve"),
+                ("opinion", "同意"),
+            ],
+        )
+        .await;
+        assert_eq!(state(&app, id).await, ("approved".into(), None));
+        let steps: Vec<String> = app
+            .state
+            .store
+            .cycle_trail(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| format!("{}:{}", t.step, t.result))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                "submit:申请",
+                "decide:通过",
+                "decide:退案",
+                "resubmit:重新送审",
+                "decide:通过",
+                "decide:通过",
+                "decide:通过"
+            ]
+        );
+        person
+            .get(&format!("/me/cycles/{id}"))
+            .await
+            .assert_contains("通过");
+
+        // Approved, the person may apply again; a new one can be withdrawn before any review.
+        person.get("/me/cycles/new").await;
+        let r = person.post("/me/cycles/new", &apply_form("submit")).await;
+        let again: i64 = r
+            .location
+            .as_deref()
+            .and_then(|l| l.rsplit('/').next())
+            .and_then(|s| s.parse().ok())
+            .expect("a second application");
+        person
+            .post(&format!("/me/cycles/{again}/withdraw"), &[])
+            .await;
+        assert_eq!(state(&app, again).await.0, "withdrawn");
+        person
+            .get(&format!("/me/cycles/{again}"))
+            .await
+            .assert_contains("待审(回收)");
+        // Another city's bureau sees nothing of it.
+        let szhr = org_named(&app, "深圳市人力资源和社会保障局").await.id;
+        let mut other = acting(&app, "szhr", szhr).await;
+        assert_eq!(other.get(&format!("/org/cycles/{id}")).await.status, 404);
+    }
+);
