@@ -20,6 +20,8 @@ pub fn routes() -> Router<AppState> {
         .route("/me/cycles/{id}/resubmit", post(apply::resubmit))
         .route("/org/cycles", get(review::queue))
         .route("/org/cycles/decide", post(review::decide_batch))
+        .route("/org/cycles/search", get(review::search))
+        .route("/org/cycles/search.xlsx", get(review::export))
         .route("/org/cycles/{id}", get(review::show))
         .route("/org/cycles/{id}/decide", post(review::decide))
 }

@@ -92,7 +92,8 @@ pub async fn queue(
     .into_response())
 }
 
-/// An application whose chain holds the organisation acted for.
+/// An application whose chain holds the organisation acted for, or of its subtree (a bureau
+/// above the chain sees it in its queries).
 async fn in_chain<'a>(
     app: &AppState,
     ip: &ClientIp,
@@ -102,7 +103,12 @@ async fn in_chain<'a>(
 ) -> AppResult<(&'a Acting, Cycle)> {
     let acting = policy::acting_for(app, user, ip, action).await?;
     match app.store.cycle(id).await? {
-        Some(c) if c.chain_ids().contains(&acting.org.id) => Ok((acting, c)),
+        Some(c)
+            if c.chain_ids().contains(&acting.org.id)
+                || app.store.org_reaches(acting.org.id, c.unit_id).await? =>
+        {
+            Ok((acting, c))
+        }
         _ => Err(policy::deny(app, user, ip, &format!("查看其他单位的周期验证 {id}")).await),
     }
 }
@@ -320,4 +326,141 @@ pub async fn decide_batch(
         ),
     }
     Ok(back)
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct SearchQuery {
+    year: String,
+    state: String,
+    name: String,
+    discipline: String,
+    page: u64,
+}
+
+impl SearchQuery {
+    fn filter(&self, within: i64, per_page: u64) -> CycleFilter {
+        CycleFilter {
+            within: Some(within),
+            year: self.year.trim().parse().ok(),
+            state: Some(self.state.clone()),
+            name: Some(self.name.clone()),
+            discipline: Some(self.discipline.clone()),
+            page: self.page,
+            per_page,
+            ..Default::default()
+        }
+    }
+
+    fn query_string(&self) -> String {
+        serde_urlencoded::to_string([
+            ("year", &self.year),
+            ("state", &self.state),
+            ("name", &self.name),
+            ("discipline", &self.discipline),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cycles/search.html")]
+pub struct SearchPage {
+    c: Chrome,
+    q: SearchQuery,
+    rows: Vec<CycleLine>,
+    pager: Pager,
+    states: Vec<(&'static str, &'static str)>,
+    disciplines: Vec<(&'static str, &'static str)>,
+    export_query: String,
+}
+
+impl SearchPage {
+    fn same(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
+}
+
+/// 查询统计: the applications of the organisation's subtree, by year and state.
+pub async fn search(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Query(q): Query<SearchQuery>,
+) -> AppResult<Response> {
+    let acting = policy::acting_for(&app, &user, &ip, Action::ViewCycles).await?;
+    let page = app.store.cycles(&q.filter(acting.org.id, 20)).await?;
+    Ok(SearchPage {
+        c: Chrome::for_user("周期验证查询", "/org/cycles", &user),
+        rows: page.items.iter().map(CycleLine::of).collect(),
+        pager: Pager::new(&page, "/org/cycles/search", &q.query_string()),
+        states: ApplicationState::ALL
+            .iter()
+            .map(|s| (s.code(), s.label()))
+            .collect(),
+        disciplines: domain::profile::Discipline::ALL
+            .iter()
+            .map(|d| (d.code(), d.label()))
+            .collect(),
+        export_query: q.query_string(),
+        q,
+    }
+    .into_response())
+}
+
+pub async fn export(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Query(q): Query<SearchQuery>,
+) -> AppResult<Response> {
+    let acting = policy::acting_for(&app, &user, &ip, Action::ViewCycles).await?;
+    let mut rows = Vec::new();
+    let mut f = q.filter(acting.org.id, 200);
+    f.page = 1;
+    loop {
+        let page = app.store.cycles(&f).await?;
+        let last = page.page >= page.pages() || rows.len() >= 50_000;
+        rows.extend(page.items.iter().map(|c| {
+            let l = CycleLine::of(c);
+            vec![
+                l.name,
+                l.doc,
+                l.unit,
+                l.promotion.to_owned(),
+                l.target,
+                l.discipline.to_owned(),
+                l.years,
+                if l.met { "达到" } else { "未达到" }.to_owned(),
+                l.state.to_owned(),
+                l.waiting_at,
+                l.at,
+            ]
+        }));
+        if last {
+            break;
+        }
+        f.page += 1;
+    }
+    let header = [
+        "姓名",
+        "证件号码",
+        "单位",
+        "申报类别",
+        "拟申报资格",
+        "学科类别",
+        "验证年度",
+        "学时",
+        "状态",
+        "当前办理",
+        "申请时间",
+    ];
+    let bytes = crate::xlsx::workbook("周期验证", &header, &rows)
+        .map_err(|e| anyhow::anyhow!("xlsx: {e}"))?;
+    let name = format!(
+        "{}周期验证{}.xlsx",
+        acting.org.name,
+        app.today().format("%Y%m%d")
+    );
+    Ok(crate::xlsx::download(&name, bytes))
 }

@@ -198,6 +198,18 @@ on_both_engines!(
             .get(&format!("/me/cycles/{again}"))
             .await
             .assert_contains("待审(回收)");
+        // The province queries its whole subtree and exports it.
+        let gdhr = org_named(&app, "广东省人力资源和社会保障厅").await.id;
+        let mut province = acting(&app, "gdhr", gdhr).await;
+        province
+            .get("/org/cycles/search?year=2025&state=approved")
+            .await
+            .assert_contains("中学高级教师");
+        assert_eq!(province.get(&format!("/org/cycles/{id}")).await.status, 200);
+        let bytes = province
+            .get_bytes("/org/cycles/search.xlsx?year=2025&state=approved")
+            .await;
+        assert!(bytes.starts_with(b"PK"));
         // Another city's bureau sees nothing of it.
         let szhr = org_named(&app, "深圳市人力资源和社会保障局").await.id;
         let mut other = acting(&app, "szhr", szhr).await;
