@@ -10,7 +10,7 @@ mod audit;
 mod auth;
 mod captcha;
 mod clock;
-mod cycles;
+pub(crate) mod cycles;
 mod error;
 mod forms;
 mod home;

@@ -2296,13 +2296,14 @@ async fn cycle_journey() {
     const GZHR: &str = "广州市人力资源和社会保障局";
     const TARGET: &str = "中学高级教师";
     const RETURN_OPINION: &str = "请补充学时证明";
-    // Today in the calendar of the rules (Asia/Shanghai), from the real clock; the current
-    // qualification obtained about six years ago. A school teacher's years stop at last
-    // year, and the latest five count.
-    let shanghai = chrono::FixedOffset::east_opt(8 * 3600).expect("+08:00");
-    let today = chrono::Utc::now().with_timezone(&shanghai).date_naive();
+    // Today as the app reckons it (Asia/Shanghai, from the real clock); the current
+    // qualification obtained six years ago. A school teacher's years stop at last year,
+    // and the latest five count.
+    let today = app.state.today();
     let year = today.year();
-    let obtained = today - chrono::Duration::days(6 * 365 + 1);
+    let obtained = today
+        .checked_sub_months(chrono::Months::new(6 * 12))
+        .expect("six years ago");
     let years = format!("{}年—{}年", year - 5, year - 1);
     browser
         .run(&app, "cycle_journey", |p| async move {
@@ -2418,7 +2419,7 @@ async fn cycle_journey() {
                     && r.contains("待审")),
                 "{queue:#?}"
             );
-            shoot_noting(&p, "06-yizhong-queue", false, &mut notes).await?;
+            shoot_noting(&p, "06-yizhong-queue", true, &mut notes).await?;
 
             open_cycle(&p, id, ZW, "待审").await?;
             let h2s = p.d.find_all(By::Css("main section h2")).await?;
@@ -2453,7 +2454,7 @@ async fn cycle_journey() {
                     .any(|r| r.contains(ZW) && r.contains(YZ) && r.contains("办理中")),
                 "{queue:#?}"
             );
-            shoot_noting(&p, "08-gzjy-queue", false, &mut notes).await?;
+            shoot_noting(&p, "08-gzjy-queue", true, &mut notes).await?;
             open_cycle(&p, id, ZW, "办理中").await?;
             p.d.find(By::Css("input[name=decision][value=return]"))
                 .await?

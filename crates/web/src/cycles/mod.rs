@@ -2,7 +2,7 @@
 //! and each reviewing level's queue, up the tree from the unit to the city HR bureau.
 
 mod apply;
-mod check;
+pub(crate) mod check;
 mod review;
 mod view;
 
