@@ -102,10 +102,10 @@ impl Store {
             .db()
             .query_one_raw(self.stmt(
                 &format!(
-                    "UPDATE job SET state = 'running', started_at = ? WHERE id = ({pick}) \
+                    "UPDATE job SET state = 'running', started_at = ?, heartbeat_at = ? WHERE id = ({pick}) \
                      AND state = 'queued' RETURNING id"
                 ),
-                [now.into()],
+                [now.into(), now.into()],
             ))
             .await?;
         match row {
@@ -114,11 +114,18 @@ impl Store {
         }
     }
 
-    pub async fn job_progress(&self, id: i64, done: i64, total: i64) -> Result<(), DbErr> {
+    /// Progress of a running job, which is also its heartbeat.
+    pub async fn job_progress(
+        &self,
+        id: i64,
+        done: i64,
+        total: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbErr> {
         self.db()
             .execute_raw(self.stmt(
-                "UPDATE job SET done = ?, total = ? WHERE id = ?",
-                [done.into(), total.into(), id.into()],
+                "UPDATE job SET done = ?, total = ?, heartbeat_at = ? WHERE id = ?",
+                [done.into(), total.into(), now.into(), id.into()],
             ))
             .await?;
         Ok(())
@@ -143,13 +150,16 @@ impl Store {
         Ok(())
     }
 
-    /// Jobs a crash left running go back to the queue (every job is idempotent).
-    pub async fn requeue_running_jobs(&self) -> Result<u64, DbErr> {
+    /// Jobs whose worker stopped beating before `stale` (a crash) go back to the queue; every
+    /// job is idempotent, so running one again is safe. A job another server is still running
+    /// beats, and stays where it is.
+    pub async fn requeue_stale_jobs(&self, stale: DateTime<Utc>) -> Result<u64, DbErr> {
         let r = self
             .db()
             .execute_raw(self.stmt(
-                "UPDATE job SET state = 'queued' WHERE state = 'running'",
-                [],
+                "UPDATE job SET state = 'queued' WHERE state = 'running' \
+                 AND COALESCE(heartbeat_at, started_at) < ?",
+                [stale.into()],
             ))
             .await?;
         Ok(r.rows_affected())

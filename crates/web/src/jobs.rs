@@ -65,18 +65,21 @@ pub fn kick(app: &AppState) {
     tokio::spawn(async move { drain(&app).await });
 }
 
-/// The timer of a server: jobs a crash left running go back to the queue, then the queue is
-/// drained every few seconds.
+/// A running job whose worker has not reported for this long is taken to have died.
+const STALE: chrono::Duration = chrono::Duration::minutes(5);
+
+/// The timer of a server: jobs whose worker died go back to the queue, then the queue is
+/// drained, every few seconds.
 pub fn spawn(app: AppState) {
     tokio::spawn(async move {
-        match app.store.requeue_running_jobs().await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!("{n} interrupted job(s) queued again"),
-            Err(e) => tracing::error!("requeueing jobs: {e}"),
-        }
         let mut tick = tokio::time::interval(Duration::from_secs(5));
         loop {
             tick.tick().await;
+            match app.store.requeue_stale_jobs(app.now() - STALE).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("{n} interrupted job(s) queued again"),
+                Err(e) => tracing::error!("requeueing jobs: {e}"),
+            }
             drain(&app).await;
         }
     });

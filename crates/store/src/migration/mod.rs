@@ -8,6 +8,7 @@ mod m0002_organizations;
 mod m0003_supervisor_change;
 mod m0004_records;
 mod m0005_cycle_checks;
+mod m0006_job_heartbeat;
 mod reference;
 
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_supervisor_change::Migration),
             Box::new(m0004_records::Migration),
             Box::new(m0005_cycle_checks::Migration),
+            Box::new(m0006_job_heartbeat::Migration),
         ]
     }
 }

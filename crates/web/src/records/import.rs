@@ -231,7 +231,7 @@ pub async fn run(app: &AppState, job: &store::jobs::Job) -> anyhow::Result<Strin
         .into());
     }
     let total = a.ready.len() as i64;
-    app.store.job_progress(job.id, 0, total).await?;
+    app.store.job_progress(job.id, 0, total, app.now()).await?;
     let mut done = 0i64;
     for chunk in a.ready.chunks(BATCH) {
         a.outcome.inserted += app
@@ -239,7 +239,9 @@ pub async fn run(app: &AppState, job: &store::jobs::Job) -> anyhow::Result<Strin
             .import_records(chunk, args.unit, job.created_by, app.now())
             .await?;
         done += chunk.len() as i64;
-        app.store.job_progress(job.id, done, total).await?;
+        app.store
+            .job_progress(job.id, done, total, app.now())
+            .await?;
     }
     Ok(serde_json::to_string(&a.outcome)?)
 }

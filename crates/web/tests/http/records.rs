@@ -1517,3 +1517,31 @@ on_both_engines!(a_decision_applies_to_the_version_the_reviewer_saw, |app| {
         .assert_contains("该记录在您打开后已有变动");
     assert_eq!(state_of(&app, id).await, "submitted");
 });
+
+on_both_engines!(only_jobs_whose_worker_died_go_back_to_the_queue, |app| {
+    let store = &app.state.store;
+    let now = app.state.now();
+    let id = store
+        .create_job("noop", "{}", "queued", "", 1, None, now)
+        .await
+        .unwrap();
+    let claimed = store.claim_job(now).await.unwrap().expect("claimed");
+    assert_eq!((claimed.id, claimed.state.as_str()), (id, "running"));
+    // A second worker finds nothing to claim.
+    assert!(store.claim_job(now).await.unwrap().is_none());
+    // Beating a minute ago: another server starting leaves it alone.
+    store.job_progress(id, 1, 10, now).await.unwrap();
+    let stale = now - chrono::Duration::minutes(5);
+    assert_eq!(store.requeue_stale_jobs(stale).await.unwrap(), 0);
+    assert_eq!(store.job(id).await.unwrap().unwrap().state, "running");
+    // Silent for ten minutes: taken to have died, queued again.
+    let later = now + chrono::Duration::minutes(10);
+    assert_eq!(
+        store
+            .requeue_stale_jobs(later - chrono::Duration::minutes(5))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(store.job(id).await.unwrap().unwrap().state, "queued");
+});
