@@ -245,13 +245,27 @@ pub async fn create(
 
 /// The person's own record, or the policy's refusal.
 async fn own(app: &AppState, ip: &ClientIp, user: &CurrentUser, id: i64) -> AppResult<Record> {
+    let r = own_or_deleted(app, ip, user, id).await?;
+    if r.state == "deleted" {
+        user.session.flash("error", "该记录已被删除，不能再办理。");
+        return Err(crate::error::AppError::Redirect(format!(
+            "/me/records/{id}"
+        )));
+    }
+    Ok(r)
+}
+
+/// The person's own record, a deleted one included (they see it, and why, but act on it no
+/// more).
+async fn own_or_deleted(
+    app: &AppState,
+    ip: &ClientIp,
+    user: &CurrentUser,
+    id: i64,
+) -> AppResult<Record> {
     match app.store.record(id).await? {
         // Someone acting for an organisation reaches records through its pages, not these.
-        Some(r)
-            if user.acting.is_none() && r.account_id == user.account.id && r.state != "deleted" =>
-        {
-            Ok(r)
-        }
+        Some(r) if user.acting.is_none() && r.account_id == user.account.id => Ok(r),
         _ => Err(policy::deny(app, user, ip, &format!("查看他人的学时记录 {id}")).await),
     }
 }
@@ -280,7 +294,7 @@ pub async fn show(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let r = own(&app, &ip, &user, id).await?;
+    let r = own_or_deleted(&app, &ip, &user, id).await?;
     let state = RecordState::from_code(&r.state);
     let trail = app.store.review_trail(id).await?;
     Ok(ShowPage {

@@ -80,7 +80,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The state filters of record lists, in the users' words.
-pub const STATE_FILTERS: [(&str, &str); 7] = [
+pub const STATE_FILTERS: [(&str, &str); 8] = [
     ("pending", "待审核"),
     ("draft", "暂存"),
     ("submitted", "待审"),
@@ -88,6 +88,7 @@ pub const STATE_FILTERS: [(&str, &str); 7] = [
     ("approved", "已通过"),
     ("rejected", "不通过"),
     ("returned", "已退回"),
+    ("deleted", "已删除"),
 ];
 
 /// Where a person's records go and which rules apply to them: the confirmed employer,

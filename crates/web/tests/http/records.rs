@@ -394,10 +394,14 @@ on_both_engines!(a_withdraw_before_review_and_none_after, |app| {
         Some(("delete".to_owned(), "申报人删除".to_owned())),
         "the step is kept"
     );
-    assert_eq!(
-        person.get(&format!("/me/records/{draft}")).await.status,
-        404
-    );
+    person
+        .get(&format!("/me/records/{draft}"))
+        .await
+        .assert_contains("该记录已删除");
+    person
+        .post(&format!("/me/records/{draft}/submit"), &[])
+        .await;
+    assert_eq!(state_of(&app, draft).await, "deleted");
     assert!(
         !person
             .get("/me/records")
@@ -705,8 +709,14 @@ on_both_engines!(
             .map(|s| s.0)
             .collect();
         assert_eq!(steps, ["declare", "correct", "delete"]);
-        // The declarer no longer sees it.
-        assert_eq!(person.get(&format!("/me/records/{id}")).await.status, 404);
+        // The declarer sees that it was deleted, and why, and can act on it no more.
+        let page = person.get(&format!("/me/records/{id}")).await;
+        page.assert_contains("该记录已删除，不再计入学时。");
+        page.assert_contains("删除原因：重复登记");
+        person
+            .get("/me/records?state=deleted")
+            .await
+            .assert_contains(&format!("/me/records/{id}\""));
     }
 );
 
