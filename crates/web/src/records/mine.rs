@@ -426,10 +426,22 @@ pub async fn update(
                 "已保存。"
             },
         ),
-        Err(ChangeError::Conflict) => user.session.flash(
-            "error",
-            "该记录已在别处修改或送审，您的修改未保存，请刷新后重试。",
-        ),
+        Err(ChangeError::Conflict) => {
+            // Someone changed it meanwhile: show what was typed, with the reason it did not save.
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "form",
+                "该记录已在别处修改或送审，这次修改未保存。下面保留了您填写的内容，请打开记录核对后再修改。",
+            );
+            return Ok(FormPage::new(
+                Chrome::for_user("修改学时记录", "/me/records", &user),
+                Mode::Person,
+                format!("/me/records/{id}/edit"),
+                f,
+                errors,
+            )
+            .into_response());
+        }
         Err(ChangeError::Db(e)) => return Err(e.into()),
     }
     Ok(Redirect::to(&here).into_response())

@@ -763,10 +763,14 @@ pub async fn correct(
         Ok(()) => user
             .session
             .flash("success", "已保存修改，年度学时已按修改后的记录重新统计。"),
-        Err(ChangeError::Conflict) => user.session.flash(
-            "error",
-            "该记录已在别处修改，您的修改未保存，请刷新后重试。",
-        ),
+        Err(ChangeError::Conflict) => {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "form",
+                "该记录已在别处修改，这次维护未保存。下面保留了您填写的内容，请打开记录核对后再维护。",
+            );
+            return Ok(correct_page(&user, id, &r, f, errors).into_response());
+        }
         Err(ChangeError::Db(e)) => return Err(e.into()),
     }
     Ok(Redirect::to(&format!("/org/records/{id}")).into_response())

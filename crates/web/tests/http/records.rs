@@ -1555,3 +1555,47 @@ on_both_engines!(only_jobs_whose_worker_died_go_back_to_the_queue, |app| {
     );
     assert_eq!(store.job(id).await.unwrap().unwrap().state, "queued");
 });
+
+on_both_engines!(a_stale_edit_keeps_what_was_typed, |app| {
+    with_demo(&app).await;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    let me = account_id(&app, "zhangwei").await;
+    let id = stored_record(&app, me, yz, "draft").await;
+    let mut person = signed_in(&app, "zhangwei").await;
+    person.get(&format!("/me/records/{id}/edit")).await;
+    // Another tab saved first (version 1 → 2).
+    let v = app
+        .state
+        .store
+        .record(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+        .to_string();
+    person
+        .post(&format!("/me/records/{id}/edit"), &form(&[("version", &v)]))
+        .await;
+    let r = person
+        .post(
+            &format!("/me/records/{id}/edit"),
+            &form(&[("version", &v), ("course_name", "另一个标签页里填写的名称")]),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    r.assert_contains("这次修改未保存");
+    assert_eq!(
+        r.input_value("course_name").as_deref(),
+        Some("另一个标签页里填写的名称")
+    );
+    assert_eq!(
+        app.state
+            .store
+            .record(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .course_name,
+        "新课标教学设计研修"
+    );
+});
