@@ -5,6 +5,7 @@
 
 pub mod attachment;
 pub mod binding;
+pub mod certificate;
 pub mod credentials;
 pub mod cycle;
 pub mod hours;
