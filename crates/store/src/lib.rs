@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod audit;
 pub mod bench;
 pub mod bindings;
+pub mod certificates;
 pub mod cycles;
 pub mod files;
 pub mod jobs;

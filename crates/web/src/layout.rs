@@ -48,6 +48,7 @@ impl Chrome {
                 nav.push(item("/me/records", "学时申报"));
                 nav.push(item("/me/verification", "年度验证"));
                 nav.push(item("/me/cycles", "周期验证"));
+                nav.push(item("/me/certificates", "继续教育证书"));
                 nav.push(item("/me/organizations", "单位账号"));
                 nav.push(item("/organizations/register", "单位注册"));
                 nav.push(item("/account/password", "修改密码"));

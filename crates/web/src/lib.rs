@@ -9,6 +9,7 @@ mod admin;
 mod audit;
 mod auth;
 mod captcha;
+mod certificates;
 mod clock;
 pub(crate) mod cycles;
 mod error;
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(records::routes())
         .merge(verification::routes())
         .merge(cycles::routes())
+        .merge(certificates::routes())
         .merge(reference::routes())
         .route("/captcha", get(captcha::image))
         .layer(axum::middleware::from_fn_with_state(

@@ -9,6 +9,7 @@ mod m0003_supervisor_change;
 mod m0004_records;
 mod m0005_cycle_checks;
 mod m0006_job_heartbeat;
+mod m0007_certificates;
 mod reference;
 
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_records::Migration),
             Box::new(m0005_cycle_checks::Migration),
             Box::new(m0006_job_heartbeat::Migration),
+            Box::new(m0007_certificates::Migration),
         ]
     }
 }

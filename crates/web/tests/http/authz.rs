@@ -100,6 +100,8 @@ enum Obj {
     CycleAtA,
     /// The same, returned to the person (id).
     CycleReturned,
+    /// A person's certificate (id).
+    CertificateOfSubject,
 }
 
 /// Whether the refusal is written to the audit log.
@@ -915,6 +917,34 @@ const ROUTES: &[Row] = &[
         allowed: YzReviewer,
         audit: Audit::Written,
     },
+    // Certificates.
+    Row {
+        method: "GET",
+        path: "/me/certificates",
+        object: Obj::None,
+        fields: &[],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "POST",
+        path: "/me/certificates/year",
+        object: Obj::None,
+        fields: &[("year", "2025")],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "GET",
+        path: "/me/certificates/{id}",
+        object: Obj::CertificateOfSubject,
+        fields: &[],
+        refused: &[Person, YzAdmin, YzAdminAsSelf, GzjyAdmin],
+        allowed: Subject,
+        audit: Audit::Written,
+    },
     // Cycle verifications.
     Row {
         method: "GET",
@@ -1259,6 +1289,21 @@ const OPEN: &[(&str, &str, &str)] = &[
     ),
     ("GET", "/me/organizations", "the person's own memberships"),
     (
+        "GET",
+        "/verify",
+        "public: the form to check a certificate by its code",
+    ),
+    (
+        "POST",
+        "/verify",
+        "public: turns a typed code into its page; reads nothing",
+    ),
+    (
+        "GET",
+        "/verify/{code}",
+        "public by design: a certificate's masked facts for whoever holds its code (certificates.rs tests what it shows)",
+    ),
+    (
         "POST",
         "/me/employment/cancel",
         "withdraws the person's own open binding request; no id in the form",
@@ -1270,6 +1315,7 @@ const PEOPLE_ROUTES: &str = include_str!("../../src/people/mod.rs");
 const RECORDS_ROUTES: &str = include_str!("../../src/records/mod.rs");
 const VERIFICATION_ROUTES: &str = include_str!("../../src/verification/mod.rs");
 const CYCLES_ROUTES: &str = include_str!("../../src/cycles/mod.rs");
+const CERTIFICATES_ROUTES: &str = include_str!("../../src/certificates/mod.rs");
 
 /// The (method, path) pairs of a routes file: every `.route("…", get(…).post(…))`.
 fn routes_of(src: &str) -> Vec<(String, String)> {
@@ -1318,6 +1364,7 @@ fn every_route_has_a_row() {
         .chain(routes_of(RECORDS_ROUTES))
         .chain(routes_of(VERIFICATION_ROUTES))
         .chain(routes_of(CYCLES_ROUTES))
+        .chain(routes_of(CERTIFICATES_ROUTES))
         .collect();
     assert!(routes.len() > 20, "the route files were read: {routes:?}");
     let mut covered = BTreeSet::new();
@@ -1685,6 +1732,35 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
             }
             Obtained { id, att, subject }
         }
+        Obj::CertificateOfSubject => {
+            let p = person().await;
+            let bytes: [u8; 12] = std::array::from_fn(|i| (n as usize * 7 + i * 3) as u8);
+            let code = domain::certificate::code_from_bytes(&bytes);
+            let id = store
+                .issue_certificate(
+                    &store::certificates::NewCertificate {
+                        kind: "year",
+                        account_id: p,
+                        unit_id: w.yz,
+                        year: Some(2025),
+                        cycle_id: None,
+                        facts: "{}",
+                        code: &code,
+                        issued_by: p,
+                    },
+                    |id| format!("JXND2025{id:08}"),
+                    now,
+                )
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
+            Obtained {
+                id,
+                att: 0,
+                subject,
+            }
+        }
         Obj::CycleAtA | Obj::CycleReturned => {
             let p = person().await;
             store
@@ -1879,6 +1955,7 @@ async fn snapshot(app: &TestApp, obj: Obj, id: i64) -> String {
             s.attachments("ce_record", id).await.unwrap()
         ),
         Obj::RuleInGuangzhou => format!("{:?}", s.rule_set(id).await.unwrap()),
+        Obj::CertificateOfSubject => format!("{:?}", s.certificate(id).await.unwrap()),
         Obj::CycleAtA | Obj::CycleReturned => format!(
             "{:?} {:?}",
             s.cycle(id).await.unwrap(),

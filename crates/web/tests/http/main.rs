@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod admin;
 mod authz;
+mod certificates;
 mod cycles;
 mod exports;
 mod moves;
