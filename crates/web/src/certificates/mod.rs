@@ -292,7 +292,9 @@ pub async fn show(
         state,
         state_class,
         valid: cert.state == "valid",
-        issued: cert.issued_at.format("%Y-%m-%d").to_string(),
+        issued: crate::clock::shanghai_date(cert.issued_at)
+            .format("%Y-%m-%d")
+            .to_string(),
     }
     .into_response())
 }
@@ -366,7 +368,9 @@ pub async fn verify(
             name: masked_name(&f.name),
             state,
             state_class,
-            issued: cert.issued_at.format("%Y-%m-%d").to_string(),
+            issued: crate::clock::shanghai_date(cert.issued_at)
+                .format("%Y-%m-%d")
+                .to_string(),
             f,
         }),
     }
