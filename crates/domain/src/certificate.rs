@@ -38,6 +38,11 @@ pub fn number(kind: CertificateKind, year: i32, id: i64) -> String {
     format!("{prefix}{year}{id:08}")
 }
 
+/// A year's certificate is issued once the year has ended: before that its hours may still grow.
+pub fn year_has_ended(year: i32, this_year: i32) -> bool {
+    year < this_year
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CertificateKind {
     /// 继续教育证书 of a year.
@@ -130,6 +135,13 @@ mod tests {
         assert_eq!(normalise_code("ABCDEFGHJKMN1"), None, "too long");
         assert_eq!(normalise_code("ABCDEFGHJKM0"), None, "0 is never in a code");
         assert_eq!(normalise_code("'; DROP TABLE"), None);
+    }
+
+    #[test]
+    fn only_ended_years_have_certificates() {
+        assert!(year_has_ended(2025, 2026));
+        assert!(!year_has_ended(2026, 2026));
+        assert!(!year_has_ended(2027, 2026));
     }
 
     #[test]

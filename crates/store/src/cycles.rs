@@ -438,17 +438,14 @@ impl Store {
     pub async fn cycles(&self, f: &CycleFilter) -> Result<Page<Cycle>, DbErr> {
         let (page, per_page) = crate::page_bounds(f.page, f.per_page);
         let (wh, vals) = Self::cycle_where(f);
-        let total = self
-            .db()
-            .query_one_raw(self.stmt(
-                &format!("SELECT COUNT(*) AS n FROM cycle_check c WHERE {wh}"),
-                vals.clone(),
-            ))
-            .await?
-            .map(|r| r.try_get::<i64>("", "n"))
-            .transpose()?
-            .unwrap_or(0)
-            .max(0) as u64;
+        let total = crate::count_of(
+            self.db()
+                .query_one_raw(self.stmt(
+                    &format!("SELECT COUNT(*) AS n FROM cycle_check c WHERE {wh}"),
+                    vals.clone(),
+                ))
+                .await?,
+        )?;
         let mut page_vals = vals;
         page_vals.push((per_page as i64).into());
         page_vals.push((((page - 1) * per_page) as i64).into());
@@ -468,16 +465,13 @@ impl Store {
 
     /// Applications waiting at `org`, for its to-do count.
     pub async fn cycle_todo_count(&self, org: i64) -> Result<u64, DbErr> {
-        Ok(self
-            .db()
-            .query_one_raw(self.stmt(
-                "SELECT COUNT(*) AS n FROM cycle_check WHERE reviewer_id = ? AND state IN ('pending', 'in_progress')",
-                [org.into()],
-            ))
-            .await?
-            .map(|r| r.try_get::<i64>("", "n"))
-            .transpose()?
-            .unwrap_or(0)
-            .max(0) as u64)
+        crate::count_of(
+            self.db()
+                .query_one_raw(self.stmt(
+                    "SELECT COUNT(*) AS n FROM cycle_check WHERE reviewer_id = ? AND state IN ('pending', 'in_progress')",
+                    [org.into()],
+                ))
+                .await?,
+        )
     }
 }

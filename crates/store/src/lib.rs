@@ -177,6 +177,15 @@ pub(crate) fn is_unique_violation(e: &DbErr) -> bool {
     )
 }
 
+/// The `n` of a `SELECT COUNT(*) AS n`, zero when there is no row.
+pub(crate) fn count_of(row: Option<sea_orm::QueryResult>) -> Result<u64, DbErr> {
+    Ok(row
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0)
+        .max(0) as u64)
+}
+
 pub(crate) fn page_bounds(page: u64, per_page: u64) -> (u64, u64) {
     let per_page = per_page.clamp(1, 200);
     // A page number typed into a URL must not overflow the offset.

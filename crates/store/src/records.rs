@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, TransactionTrait, Value};
 
 use crate::organizations::escape_like;
-use crate::{ChangeError, Page, Store};
+use crate::{ChangeError, Page, Store, count_of};
 
 /// What a declarer types; the same for a new record and for a correction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,14 +234,6 @@ pub struct PresetOpinion {
     pub text: String,
 }
 
-fn count_of(row: Option<sea_orm::QueryResult>) -> Result<u64, DbErr> {
-    Ok(row
-        .map(|r| r.try_get::<i64>("", "n"))
-        .transpose()?
-        .unwrap_or(0)
-        .max(0) as u64)
-}
-
 fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
@@ -310,6 +302,26 @@ impl Store {
         Ok(Some(id))
     }
 
+    /// One conditional UPDATE and, when it matched its row, the step of the trail, in one
+    /// transaction: every state change of a record goes through here.
+    async fn update_with_step(
+        &self,
+        sql: &str,
+        vals: impl IntoIterator<Item = Value>,
+        id: i64,
+        step: Option<&Step<'_>>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ChangeError> {
+        let txn = self.db().begin().await?;
+        let r = txn.execute_raw(self.stmt(sql, vals)).await?;
+        crate::one_row(&r)?;
+        if let Some(step) = step {
+            self.insert_step(&txn, id, step, now).await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
     async fn insert_step(
         &self,
         conn: &impl ConnectionTrait,
@@ -356,7 +368,6 @@ impl Store {
         step: Option<&Step<'_>>,
         now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
-        let txn = self.db().begin().await?;
         let f = fields;
         let mut vals: Vec<Value> = vec![
             f.year.into(),
@@ -380,8 +391,7 @@ impl Store {
             version.into(),
         ];
         vals.extend(states.iter().map(|s| Value::from(*s)));
-        let r = txn
-            .execute_raw(self.stmt(
+        self.update_with_step(
                 &format!(
                     "UPDATE ce_record SET year = ?, category = ?, declaration = ?, course_name = ?, \
                      study_form = ?, institution_id = ?, institution_name = ?, start_date = ?, \
@@ -391,14 +401,11 @@ impl Store {
                     placeholders(states.len())
                 ),
                 vals,
-            ))
-            .await?;
-        crate::one_row(&r)?;
-        if let Some(step) = step {
-            self.insert_step(&txn, id, step, now).await?;
-        }
-        txn.commit().await?;
-        Ok(())
+            id,
+            step,
+            now,
+        )
+        .await
     }
 
     /// Moves one record from one of `from` to `to` with its trail step, in one transaction;
@@ -414,7 +421,6 @@ impl Store {
         step: &Step<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
-        let txn = self.db().begin().await?;
         let decides = matches!(to, "approved" | "rejected" | "returned");
         let mut vals: Vec<Value> = vec![
             to.into(),
@@ -433,23 +439,21 @@ impl Store {
             }
             None => "",
         };
-        let r = txn
-            .execute_raw(self.stmt(
-                &format!(
-                    "UPDATE ce_record SET state = ?, opinion = ?, \
+        self.update_with_step(
+            &format!(
+                "UPDATE ce_record SET state = ?, opinion = ?, \
                      recognised_tenths = COALESCE(?, recognised_tenths), \
                      decided_at = COALESCE(?, decided_at), decided_by = COALESCE(?, decided_by), \
                      submitted_at = COALESCE(?, submitted_at), version = version + 1 \
                      WHERE id = ? AND state IN ({}){seen_sql}",
-                    placeholders(from.len())
-                ),
-                vals,
-            ))
-            .await?;
-        crate::one_row(&r)?;
-        self.insert_step(&txn, id, step, now).await?;
-        txn.commit().await?;
-        Ok(())
+                placeholders(from.len())
+            ),
+            vals,
+            id,
+            Some(step),
+            now,
+        )
+        .await
     }
 
     /// 送审 of a draft or a returned record, to the person's employer now, with its step.
@@ -461,18 +465,15 @@ impl Store {
         step: &Step<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
-        let txn = self.db().begin().await?;
-        let r = txn
-            .execute_raw(self.stmt(
-                "UPDATE ce_record SET state = 'submitted', unit_id = ?, submitted_at = ?, \
+        self.update_with_step(
+            "UPDATE ce_record SET state = 'submitted', unit_id = ?, submitted_at = ?, \
                  version = version + 1 WHERE id = ? AND state = ?",
-                [unit.into(), now.into(), id.into(), from.into()],
-            ))
-            .await?;
-        crate::one_row(&r)?;
-        self.insert_step(&txn, id, step, now).await?;
-        txn.commit().await?;
-        Ok(())
+            [unit.into(), now.into(), id.into(), from.into()],
+            id,
+            Some(step),
+            now,
+        )
+        .await
     }
 
     /// A reviewer's step in a unit's internal flow: the record (at the version the reviewer
@@ -484,18 +485,15 @@ impl Store {
         step: &Step<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
-        let txn = self.db().begin().await?;
-        let r = txn
-            .execute_raw(self.stmt(
-                "UPDATE ce_record SET state = 'under_review', version = version + 1 \
+        self.update_with_step(
+            "UPDATE ce_record SET state = 'under_review', version = version + 1 \
                  WHERE id = ? AND version = ? AND state IN ('submitted', 'under_review')",
-                [id.into(), version.into()],
-            ))
-            .await?;
-        crate::one_row(&r)?;
-        self.insert_step(&txn, id, step, now).await?;
-        txn.commit().await?;
-        Ok(())
+            [id.into(), version.into()],
+            id,
+            Some(step),
+            now,
+        )
+        .await
     }
 
     /// The different staff who reviewed the record since it was last submitted.
@@ -678,10 +676,8 @@ impl Store {
         step: &Step<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
-        let txn = self.db().begin().await?;
         let f = fields;
-        let r = txn
-            .execute_raw(self.stmt(
+        self.update_with_step(
                 "UPDATE ce_record SET year = ?, category = ?, declaration = ?, course_name = ?, \
                  study_form = ?, institution_name = ?, start_date = ?, end_date = ?, \
                  claimed_tenths = ?, recognised_tenths = ?, matches_specialty = ?, main_author = ?, \
@@ -706,12 +702,11 @@ impl Store {
                     version.into(),
                     unit.into(),
                 ],
-            ))
-            .await?;
-        crate::one_row(&r)?;
-        self.insert_step(&txn, id, step, now).await?;
-        txn.commit().await?;
-        Ok(())
+            id,
+            Some(step),
+            now,
+        )
+        .await
     }
 
     /// The unit deletes an approved record with a reason. The record goes to the state
@@ -724,18 +719,15 @@ impl Store {
         step: &Step<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
-        let txn = self.db().begin().await?;
-        let r = txn
-            .execute_raw(self.stmt(
-                "UPDATE ce_record SET state = 'deleted', opinion = ?, version = version + 1 \
+        self.update_with_step(
+            "UPDATE ce_record SET state = 'deleted', opinion = ?, version = version + 1 \
                  WHERE id = ? AND unit_id = ? AND state = 'approved'",
-                [step.opinion.into(), id.into(), unit.into()],
-            ))
-            .await?;
-        crate::one_row(&r)?;
-        self.insert_step(&txn, id, step, now).await?;
-        txn.commit().await?;
-        Ok(())
+            [step.opinion.into(), id.into(), unit.into()],
+            id,
+            Some(step),
+            now,
+        )
+        .await
     }
 
     pub async fn review_trail(&self, record: i64) -> Result<Vec<TrailRow>, DbErr> {

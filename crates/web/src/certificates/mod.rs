@@ -128,7 +128,7 @@ async fn year_facts(
         .await?;
     Ok(figures
         .into_iter()
-        .filter(|f| f.year < this_year)
+        .filter(|f| domain::certificate::year_has_ended(f.year, this_year))
         .map(|f| {
             let done = Completed {
                 public: Hours::from_tenths(f.public_tenths),
