@@ -33,10 +33,12 @@ pub enum Action {
     ViewCycles,
     /// Decide cycle verifications at the organisation's level of their chain.
     ReviewCycles,
+    /// Print, regenerate (新号) and recount (重新统计) the staff's certificates.
+    PrintCertificates,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::ViewStaff,
         Action::ManageStaff,
         Action::AcceptTransfers,
@@ -50,6 +52,7 @@ impl Action {
         Action::ManageRules,
         Action::ViewCycles,
         Action::ReviewCycles,
+        Action::PrintCertificates,
     ];
 }
 
@@ -70,7 +73,8 @@ fn kind_does(kind: OrgKind, action: Action) -> bool {
         | Action::AcceptTransfers
         | Action::ViewRecords
         | Action::ReviewRecords
-        | Action::ManageRecords => employs,
+        | Action::ManageRecords
+        | Action::PrintCertificates => employs,
         Action::ReviewRegistrations | Action::ViewUnits => supervises,
         Action::ManageRules => kind == OrgKind::HrBureau,
     }
@@ -86,7 +90,7 @@ fn roles_for(action: Action) -> &'static [Role] {
         Action::ManageMembers | Action::EditOrgInfo => &[Role::Admin],
         Action::ViewRecords => &[Role::Admin, Role::Clerk, Role::Reviewer, Role::Leader],
         Action::ReviewRecords => &[Role::Admin, Role::Reviewer, Role::Leader],
-        Action::ManageRecords => &[Role::Admin, Role::Clerk],
+        Action::ManageRecords | Action::PrintCertificates => &[Role::Admin, Role::Clerk],
         Action::ManageRules => &[Role::Admin],
         Action::ViewCycles => &[Role::Admin, Role::Clerk, Role::Reviewer, Role::Leader],
         Action::ReviewCycles => &[Role::Admin, Role::Reviewer, Role::Leader],

@@ -42,6 +42,22 @@ pub struct Args {
     /// Behind a reverse proxy: take the client address from X-Forwarded-For.
     #[arg(long, env = "JXJY_TRUST_PROXY", default_value_t = false, global = true)]
     trust_proxy: bool,
+    /// The site's public address; the QR code of every certificate points to its /verify page there.
+    #[arg(
+        long,
+        env = "JXJY_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080",
+        global = true
+    )]
+    public_url: String,
+    /// Directory of the Noto CJK fonts certificates are printed with (Debian: fonts-noto-cjk).
+    #[arg(
+        long,
+        env = "JXJY_FONT_DIR",
+        default_value = "/usr/share/fonts/opentype/noto",
+        global = true
+    )]
+    font_dir: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -137,6 +153,8 @@ impl Args {
             secure_cookies: self.secure_cookies,
             trust_proxy: self.trust_proxy,
             upload_limit: (self.upload_max_mb as usize) * 1024 * 1024,
+            font_dir: self.font_dir.clone(),
+            public_url: self.public_url.clone(),
             ..Config::default()
         })
     }
@@ -170,6 +188,9 @@ async fn serve(app: AppState, bind: &str) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
+    if let Err(e) = app.printer.fonts() {
+        tracing::warn!("certificates cannot be printed: {e}");
+    }
     tokio::spawn(housekeeping(app.clone()));
     web::serve(listener, app, async {
         let _ = tokio::signal::ctrl_c().await;

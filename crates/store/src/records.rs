@@ -164,7 +164,10 @@ pub(crate) fn rule_for(year: &str, series: &str, region: &str) -> String {
 const SUMS: &str = "CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'public' THEN c.recognised_tenths ELSE 0 END) AS BIGINT) AS public_tenths, \
      CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'professional' THEN c.recognised_tenths ELSE 0 END) AS BIGINT) AS professional_tenths, \
      CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'elective' THEN c.recognised_tenths ELSE 0 END) AS BIGINT) AS elective_tenths, \
-     CAST(SUM(CASE WHEN c.state IN ('submitted', 'under_review') THEN c.claimed_tenths ELSE 0 END) AS BIGINT) AS pending_tenths";
+     CAST(SUM(CASE WHEN c.state IN ('submitted', 'under_review') THEN c.claimed_tenths ELSE 0 END) AS BIGINT) AS pending_tenths, \
+     CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'public' THEN 1 ELSE 0 END) AS BIGINT) AS public_count, \
+     CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'professional' THEN 1 ELSE 0 END) AS BIGINT) AS professional_count, \
+     CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'elective' THEN 1 ELSE 0 END) AS BIGINT) AS elective_count";
 
 /// Whether the figures `p`, `f`, `e` (public, professional, elective) of a row meet the rule
 /// `r`, in SQL; NULL where no rule applies. The same arithmetic as `annual_check` in domain.
@@ -189,6 +192,9 @@ pub struct YearFigures {
     pub professional_tenths: i64,
     pub elective_tenths: i64,
     pub pending_tenths: i64,
+    pub public_count: i64,
+    pub professional_count: i64,
+    pub elective_count: i64,
     pub rule_id: Option<i64>,
 }
 
@@ -941,7 +947,8 @@ impl Store {
         (
             format!(
                 "SELECT y.year, y.public_tenths, y.professional_tenths, y.elective_tenths, \
-                 y.pending_tenths, {pick} AS rule_id FROM (SELECT c.year, {SUMS} FROM ce_record c \
+                 y.pending_tenths, y.public_count, y.professional_count, y.elective_count, \
+                 {pick} AS rule_id FROM (SELECT c.year, {SUMS} FROM ce_record c \
                  WHERE c.account_id = ? {year_sql} AND c.state IN ('approved', 'submitted', 'under_review') \
                  GROUP BY c.year) y ORDER BY y.year DESC"
             ),
@@ -964,7 +971,7 @@ impl Store {
             .await
     }
 
-    fn staff_year_sql(f: &StaffYearFilter) -> (String, Vec<Value>) {
+    pub(crate) fn staff_year_sql(f: &StaffYearFilter) -> (String, Vec<Value>) {
         let pick = rule_for("?", "p.series_code", "o.region_code");
         let mut vals: Vec<Value> = vec![f.year.into(), f.year.into(), f.within.into()];
         let mut name_sql = String::new();
@@ -980,7 +987,7 @@ impl Store {
         );
         let sql = format!(
             "WITH staff AS (SELECT a.id AS account_id, a.real_name, a.doc_number, o.name AS unit_name, \
-               p.series_code, b.requested_at, b.id AS binding_id, {pick} AS rule_id \
+               p.series_code, b.requested_at, b.id AS binding_id, b.unit_id, {pick} AS rule_id \
                FROM binding b JOIN account a ON a.id = b.account_id JOIN organization o ON o.id = b.unit_id \
                LEFT JOIN person_profile p ON p.account_id = b.account_id \
                WHERE b.unit_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = ?) \
@@ -991,7 +998,10 @@ impl Store {
              t AS (SELECT s.*, COALESCE(d.public_tenths, 0) AS public_tenths, \
                COALESCE(d.professional_tenths, 0) AS professional_tenths, \
                COALESCE(d.elective_tenths, 0) AS elective_tenths, \
-               COALESCE(d.pending_tenths, 0) AS pending_tenths \
+               COALESCE(d.pending_tenths, 0) AS pending_tenths, \
+               COALESCE(d.public_count, 0) AS public_count, \
+               COALESCE(d.professional_count, 0) AS professional_count, \
+               COALESCE(d.elective_count, 0) AS elective_count \
                FROM staff s LEFT JOIN done d ON d.account_id = s.account_id), \
              fig AS (SELECT t.*, {met} AS met FROM t LEFT JOIN rule_set r ON r.id = t.rule_id) "
         );

@@ -61,6 +61,10 @@ pub struct Config {
     /// The site runs behind a proxy that sets X-Forwarded-For; trust that header.
     pub trust_proxy: bool,
     pub argon2: Argon2Params,
+    /// Where the Noto CJK fonts of printed certificates are (Debian: fonts-noto-cjk).
+    pub font_dir: PathBuf,
+    /// The address the public reaches the site at; certificates' QR codes point there.
+    pub public_url: String,
 }
 
 impl Default for Config {
@@ -76,6 +80,8 @@ impl Default for Config {
             upload_limit: 10 * 1024 * 1024,
             trust_proxy: false,
             argon2: Argon2Params::default(),
+            font_dir: PathBuf::from("/usr/share/fonts/opentype/noto"),
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

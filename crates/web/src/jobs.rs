@@ -32,6 +32,7 @@ pub async fn drain(app: &AppState) {
         };
         let outcome = match job.kind.as_str() {
             crate::records::import::KIND => crate::records::import::run(app, &job).await,
+            crate::certificates::batch::KIND => crate::certificates::batch::run(app, &job).await,
             other => Err(anyhow::anyhow!("unknown job kind {other}")),
         };
         let finished = match outcome {

@@ -9,7 +9,7 @@ mod admin;
 mod audit;
 mod auth;
 mod captcha;
-mod certificates;
+pub mod certificates;
 mod clock;
 pub(crate) mod cycles;
 mod error;
@@ -22,6 +22,7 @@ mod orgs;
 mod pager;
 mod people;
 mod policy;
+pub mod print;
 mod records;
 mod reference;
 mod session;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Attachments and uploaded files.
     pub files: store::files::FileStore,
+    /// Typesets certificates; reads its fonts on the first print.
+    pub printer: print::Printer,
     /// Tests and browser runs pin the captcha text instead of turning captchas off.
     pub fixed_captcha: Option<String>,
 }
@@ -55,6 +58,7 @@ impl AppState {
         AppState {
             store,
             files: store::files::FileStore::local(config.data_dir.join("files")),
+            printer: print::Printer::new(config.font_dir.clone()),
             config: Arc::new(config),
             clock: Arc::new(SystemClock),
             fixed_captcha: None,

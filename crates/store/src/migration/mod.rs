@@ -10,6 +10,7 @@ mod m0004_records;
 mod m0005_cycle_checks;
 mod m0006_job_heartbeat;
 mod m0007_certificates;
+mod m0008_certificate_revision;
 mod reference;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_cycle_checks::Migration),
             Box::new(m0006_job_heartbeat::Migration),
             Box::new(m0007_certificates::Migration),
+            Box::new(m0008_certificate_revision::Migration),
         ]
     }
 }

@@ -1,22 +1,27 @@
 //! Certificates (继续教育证书): a person issues the certificate of a past year with its figures
 //! frozen, sees and prints it; anyone checks a certificate by its verification code on a public
-//! page that shows its facts masked and whether it is still valid.
+//! page that shows its facts masked and whether it is still valid. A unit prints, regenerates
+//! and recounts its staff's certificates, one by one or as a ZIP made in the background.
+
+pub mod batch;
+pub mod facts;
+pub mod pdf;
+mod unit;
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Datelike;
 use domain::certificate::{
     CODE_LEN, CertificateKind, CertificateState, code_from_bytes, normalise_code, number,
 };
-use domain::hours::Hours;
-use domain::identity::mask;
-use domain::verification::{Completed, annual_check};
-use serde::{Deserialize, Serialize};
-use store::certificates::{Certificate, NewCertificate};
+use domain::cycle::ApplicationState;
+use serde::Deserialize;
+use store::certificates::{Certificate, Issued, NewCertificate};
 
 use crate::AppState;
 use crate::audit::ClientIp;
@@ -29,29 +34,26 @@ use crate::policy;
 use crate::records::RuleContext;
 use crate::session::Session;
 
+pub use facts::Facts;
+use facts::{Holder, YearSums};
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/me/certificates", get(list))
         .route("/me/certificates/year", post(issue_year))
+        .route("/me/certificates/cycle", post(issue_cycle))
         .route("/me/certificates/{id}", get(show))
+        .route("/me/certificates/{id}/pdf", get(own_pdf))
+        .route("/org/certificates", get(unit::list))
+        .route("/org/certificates/print", post(unit::print))
+        .route("/org/certificates/regenerate", post(unit::regenerate))
+        .route("/org/certificates/recount", post(unit::recount))
+        .route("/org/certificates/batch", post(batch::start))
+        .route("/org/certificates/batch/{id}", get(batch::show))
+        .route("/org/certificates/batch/{id}/zip", get(batch::download))
+        .route("/org/certificates/{id}/pdf", get(unit::pdf))
         .route("/verify", get(verify_form).post(verify_lookup))
         .route("/verify/{code}", get(verify))
-}
-
-/// What a certificate printed, frozen when it was issued.
-#[derive(Serialize, Deserialize, Debug, Clone, Default)]
-pub struct Facts {
-    pub name: String,
-    pub doc_masked: String,
-    pub unit: String,
-    pub series: String,
-    pub year: i32,
-    pub public: String,
-    pub professional: String,
-    pub elective: String,
-    pub total: String,
-    pub required: String,
-    pub result: String,
 }
 
 /// A name as a public page shows it: the family name and a star per other character.
@@ -69,11 +71,19 @@ pub struct YearLine {
     certificate: Option<(i64, String)>,
 }
 
+pub struct CycleLine {
+    id: i64,
+    years: String,
+    target: String,
+    certificate: Option<(i64, String)>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "certificates/mine.html")]
 pub struct MinePage {
     c: Chrome,
     years: Vec<YearLine>,
+    cycles: Vec<CycleLine>,
     issued: Vec<CertLine>,
 }
 
@@ -98,94 +108,228 @@ fn cert_line(c: &Certificate) -> CertLine {
     let (state, state_class) = state_view(&c.state);
     CertLine {
         id: c.id,
-        number: c.number.clone(),
-        year: c.year.map(|y| y.to_string()).unwrap_or_default(),
+        number: printed_number(c),
+        year: match c.year {
+            Some(y) => format!("{y}年度"),
+            None => "周期验证".into(),
+        },
         state,
         state_class,
         at: display_time(c.issued_at),
     }
 }
 
-/// The past years of a person with approved hours, with their figures checked against the
-/// year's rule set.
-async fn year_facts(
+/// The series name of a series code.
+async fn series_name(app: &AppState, code: Option<&str>) -> AppResult<String> {
+    let Some(code) = code else {
+        return Ok(String::new());
+    };
+    Ok(app
+        .store
+        .series()
+        .await?
+        .into_iter()
+        .find(|s| s.code == code)
+        .map(|s| s.name)
+        .unwrap_or_default())
+}
+
+/// The ended years of a person with approved or waiting hours, with the facts a certificate
+/// of each would print today and whether the year's requirement is met.
+pub async fn year_facts(
     app: &AppState,
-    user: &CurrentUser,
+    account: &store::accounts::Account,
     cx: &RuleContext,
 ) -> AppResult<Vec<(Facts, bool)>> {
     let this_year = app.today().year();
     let rules = app.store.rule_sets().await?;
-    let series = app.store.series().await?;
-    let series_name = cx
-        .series
-        .as_deref()
-        .and_then(|c| series.iter().find(|s| s.code == c))
-        .map(|s| s.name.clone())
-        .unwrap_or_default();
+    let series = series_name(app, cx.series.as_deref()).await?;
+    let holder = Holder {
+        name: &account.real_name,
+        doc_number: &account.doc_number,
+        unit: &cx.unit_name,
+        series: &series,
+    };
     let figures = app
         .store
-        .year_figures(user.account.id, None, cx.series.as_deref(), &cx.region_code)
+        .year_figures(account.id, None, cx.series.as_deref(), &cx.region_code)
         .await?;
     Ok(figures
         .into_iter()
         .filter(|f| domain::certificate::year_has_ended(f.year, this_year))
         .map(|f| {
-            let done = Completed {
-                public: Hours::from_tenths(f.public_tenths),
-                professional: Hours::from_tenths(f.professional_tenths),
-                elective: Hours::from_tenths(f.elective_tenths),
+            let rule = f
+                .rule_id
+                .and_then(|id| rules.iter().find(|r| r.id == id))
+                .map(|r| r.to_domain().requirement);
+            let sums = YearSums {
+                year: f.year,
+                public_tenths: f.public_tenths,
+                professional_tenths: f.professional_tenths,
+                elective_tenths: f.elective_tenths,
+                public_count: f.public_count,
+                professional_count: f.professional_count,
+                elective_count: f.elective_count,
             };
-            let rule = f.rule_id.and_then(|id| rules.iter().find(|r| r.id == id));
-            let checked = rule.map(|r| annual_check(&r.to_domain().requirement, &done));
-            let met = checked.as_ref().is_some_and(|c| c.met);
-            (
-                Facts {
-                    name: user.account.real_name.clone(),
-                    doc_masked: mask(&user.account.doc_number),
-                    unit: cx.unit_name.clone(),
-                    series: series_name.clone(),
-                    year: f.year,
-                    public: done.public.to_string(),
-                    professional: done.professional.to_string(),
-                    elective: done.elective.to_string(),
-                    total: (done.public + done.professional + done.elective).to_string(),
-                    required: checked
-                        .as_ref()
-                        .map(|c| c.required.total.to_string())
-                        .unwrap_or_else(|| "无验证规则".into()),
-                    result: match &checked {
-                        Some(c) if c.met => "达标".into(),
-                        Some(_) => "未达标".into(),
-                        None => "无验证规则".into(),
-                    },
-                },
-                met,
-            )
+            facts::of_year(&holder, &sums, rule.as_ref())
         })
         .collect())
 }
 
+/// The facts of one ended year with approved hours, or `None`.
+pub async fn one_year(
+    app: &AppState,
+    account: &store::accounts::Account,
+    cx: &RuleContext,
+    year: i32,
+) -> AppResult<Option<Facts>> {
+    Ok(year_facts(app, account, cx)
+        .await?
+        .into_iter()
+        .map(|(f, _)| f)
+        .find(|f| f.year == year && f.total != "0.0"))
+}
+
+/// What to issue: whose certificate, of which year or cycle, and whether it recounts one.
+pub struct Issue<'a> {
+    pub kind: CertificateKind,
+    pub account_id: i64,
+    pub unit_id: i64,
+    pub year: Option<i32>,
+    pub cycle_id: Option<i64>,
+    pub issued_by: i64,
+    pub recount_of: Option<&'a Certificate>,
+}
+
+/// Issues a certificate with a fresh verification code; `None` when someone issued the same
+/// certificate at the same moment (the caller shows theirs).
+pub async fn issue(app: &AppState, i: &Issue<'_>, facts: &Facts) -> AppResult<Option<Certificate>> {
+    let facts_json = serde_json::to_string(facts)?;
+    for _ in 0..5 {
+        let mut bytes = [0u8; CODE_LEN];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+        let code = code_from_bytes(&bytes);
+        let year = i.year.unwrap_or_else(|| app.today().year());
+        let kind = i.kind;
+        let issued = app
+            .store
+            .issue_certificate(
+                &NewCertificate {
+                    kind: kind.code(),
+                    account_id: i.account_id,
+                    unit_id: i.unit_id,
+                    year: i.year,
+                    cycle_id: i.cycle_id,
+                    facts: &facts_json,
+                    code: &code,
+                    issued_by: i.issued_by,
+                    recount_of: i.recount_of.map(|c| (c.number.as_str(), c.revision)),
+                },
+                |id| number(kind, year, id),
+                app.now(),
+            )
+            .await?;
+        match issued {
+            Issued::Done(c) => return Ok(Some(c)),
+            Issued::Raced => return Ok(None),
+            Issued::CodeTaken => continue,
+        }
+    }
+    Err(anyhow::anyhow!("no free verification code after five draws").into())
+}
+
+/// The number as printed: a recounted certificate shows its revision.
+pub fn printed_number(c: &Certificate) -> String {
+    if c.revision > 1 {
+        format!("{}-{}", c.number, c.revision)
+    } else {
+        c.number.clone()
+    }
+}
+
+/// A certificate as a PDF, typeset off the request threads.
+pub async fn pdf_response(app: &AppState, cert: Certificate) -> AppResult<Response> {
+    if cert.state != CertificateState::Valid.code() {
+        return Ok(error_page(
+            axum::http::StatusCode::GONE,
+            "此证书已作废",
+            "此证书已被新的证书取代，不能再打印。请打印当前有效的证书。",
+        ));
+    }
+    let facts: Facts =
+        serde_json::from_str(&cert.facts).map_err(|e| AppError::Internal(e.into()))?;
+    let printer = app.printer.clone();
+    let url = app.config.public_url.clone();
+    let name = printed_number(&cert);
+    let made = tokio::task::spawn_blocking(move || pdf::render(&printer, &cert, &facts, &url))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    match made {
+        Ok(bytes) => Ok((
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"{name}.pdf\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response()),
+        Err(e) => {
+            tracing::error!("printing certificate {name}: {e}");
+            Ok(error_page(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "证书暂时无法打印",
+                &e.to_string(),
+            ))
+        }
+    }
+}
+
 pub async fn list(State(app): State<AppState>, AsSelf(user): AsSelf) -> AppResult<Response> {
     let issued = app.store.certificates_of(user.account.id).await?;
+    let valid_of = |f: &dyn Fn(&Certificate) -> bool| {
+        issued
+            .iter()
+            .find(|c| c.state == "valid" && f(c))
+            .map(|c| (c.id, printed_number(c)))
+    };
     let years = match RuleContext::of_person(&app, user.account.id).await? {
-        Some(cx) => year_facts(&app, &user, &cx)
+        Some(cx) => year_facts(&app, &user.account, &cx)
             .await?
             .into_iter()
             .map(|(f, met)| YearLine {
                 year: f.year,
                 total: f.total,
                 result: if met { "达标" } else { "未达标" },
-                certificate: issued
-                    .iter()
-                    .find(|c| c.year == Some(f.year) && c.state == "valid")
-                    .map(|c| (c.id, c.number.clone())),
+                certificate: valid_of(&|c| c.year == Some(f.year)),
             })
             .collect(),
         None => Vec::new(),
     };
+    let cycles = app
+        .store
+        .cycles_of(user.account.id)
+        .await?
+        .into_iter()
+        .filter(|c| c.state == ApplicationState::Approved.code())
+        .map(|c| CycleLine {
+            id: c.id,
+            years: if c.year_from == c.year_to {
+                format!("{}年", c.year_from)
+            } else {
+                format!("{}年—{}年", c.year_from, c.year_to)
+            },
+            target: c.target_qualification.clone(),
+            certificate: valid_of(&|x| x.cycle_id == Some(c.id)),
+        })
+        .collect();
     Ok(MinePage {
         c: Chrome::for_user("继续教育证书", "/me/certificates", &user),
         years,
+        cycles,
         issued: issued.iter().map(cert_line).collect(),
     }
     .into_response())
@@ -210,48 +354,109 @@ pub async fn issue_year(
             .flash("error", "请先绑定工作单位并经单位确认后再生成证书。");
         return Ok(back);
     };
-    let wanted = f.year;
-    let Some((facts, _)) = year_facts(&app, &user, &cx)
-        .await?
-        .into_iter()
-        .find(|(facts, _)| facts.year == wanted)
-    else {
+    let Some(facts) = one_year(&app, &user.account, &cx, f.year).await? else {
         user.session.flash(
             "error",
             "该年度没有已审核通过的学时，或年度尚未结束，不能生成证书。",
         );
         return Ok(back);
     };
-    let facts_json = serde_json::to_string(&facts)?;
-    for _ in 0..5 {
-        let mut bytes = [0u8; CODE_LEN];
-        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
-        let code = code_from_bytes(&bytes);
-        let year = facts.year;
-        if let Some(cert) = app
-            .store
-            .issue_certificate(
-                &NewCertificate {
-                    kind: CertificateKind::Year.code(),
-                    account_id: user.account.id,
-                    unit_id: cx.unit_id,
-                    year: Some(year),
-                    cycle_id: None,
-                    facts: &facts_json,
-                    code: &code,
-                    issued_by: user.account.id,
-                },
-                |id| number(CertificateKind::Year, year, id),
-                app.now(),
-            )
-            .await?
-        {
+    let made = issue(
+        &app,
+        &Issue {
+            kind: CertificateKind::Year,
+            account_id: user.account.id,
+            unit_id: cx.unit_id,
+            year: Some(f.year),
+            cycle_id: None,
+            issued_by: user.account.id,
+            recount_of: None,
+        },
+        &facts,
+    )
+    .await?;
+    Ok(issued_redirect(&user, made, "/me/certificates"))
+}
+
+/// After an issue: the new certificate, or the list when another click issued one first.
+fn issued_redirect(user: &CurrentUser, made: Option<Certificate>, list: &str) -> Response {
+    match made {
+        Some(cert) => {
             user.session
-                .flash("success", format!("已生成证书 {}。", cert.number));
-            return Ok(Redirect::to(&format!("/me/certificates/{}", cert.id)).into_response());
+                .flash("success", format!("已生成证书 {}。", printed_number(&cert)));
+            Redirect::to(&format!("/me/certificates/{}", cert.id)).into_response()
+        }
+        None => {
+            user.session.flash(
+                "error",
+                "证书刚刚已由他人（或另一次点击）生成，请查看列表。",
+            );
+            Redirect::to(list).into_response()
         }
     }
-    Err(anyhow::anyhow!("no free verification code after five draws").into())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CycleForm {
+    cycle: i64,
+}
+
+/// Issues the certificate of an approved cycle verification, with the figures it was approved on.
+pub async fn issue_cycle(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    AsSelf(user): AsSelf,
+    CsrfForm(f): CsrfForm<CycleForm>,
+) -> AppResult<Response> {
+    let c = match app.store.cycle(f.cycle).await? {
+        Some(c) if c.account_id == user.account.id => c,
+        _ => {
+            return Err(
+                policy::deny(&app, &user, &ip, &format!("他人的周期验证 {}", f.cycle)).await,
+            );
+        }
+    };
+    if c.state != ApplicationState::Approved.code() {
+        user.session
+            .flash("error", "周期验证审核通过后才能生成证书。");
+        return Ok(Redirect::to("/me/certificates").into_response());
+    }
+    let facts = cycle_facts(&app, &c).await?;
+    let made = issue(
+        &app,
+        &Issue {
+            kind: CertificateKind::Cycle,
+            account_id: c.account_id,
+            unit_id: c.unit_id,
+            year: None,
+            cycle_id: Some(c.id),
+            issued_by: user.account.id,
+            recount_of: None,
+        },
+        &facts,
+    )
+    .await?;
+    Ok(issued_redirect(&user, made, "/me/certificates"))
+}
+
+/// The facts of an approved cycle verification, from the figures frozen at its submission.
+pub async fn cycle_facts(app: &AppState, c: &store::cycles::Cycle) -> AppResult<Facts> {
+    let result: domain::cycle::CycleResult =
+        serde_json::from_str(&c.frozen).map_err(|e| AppError::Internal(e.into()))?;
+    let series = series_name(app, Some(&c.series_code)).await?;
+    Ok(facts::of_cycle(
+        &Holder {
+            name: &c.real_name,
+            doc_number: &c.doc_number,
+            unit: &c.unit_name,
+            series: &series,
+        },
+        &result,
+        domain::cycle::Promotion::from_code(&c.promotion),
+        &c.target_qualification,
+        c.state == ApplicationState::Approved.code(),
+    ))
 }
 
 #[derive(Template, WebTemplate)]
@@ -259,6 +464,7 @@ pub async fn issue_year(
 pub struct ShowPage {
     c: Chrome,
     kind: &'static str,
+    cycle: bool,
     number: String,
     code: String,
     f: Facts,
@@ -267,6 +473,41 @@ pub struct ShowPage {
     valid: bool,
     issued: String,
     verify_path: String,
+    pdf_path: String,
+    back: &'static str,
+}
+
+impl ShowPage {
+    fn of(c: Chrome, cert: Certificate, pdf_path: String, back: &'static str) -> ShowPage {
+        let (state, state_class) = state_view(&cert.state);
+        ShowPage {
+            c,
+            kind: CertificateKind::from_code(&cert.kind)
+                .map(|k| k.label())
+                .unwrap_or(""),
+            cycle: cert.kind == CertificateKind::Cycle.code(),
+            f: serde_json::from_str(&cert.facts).unwrap_or_default(),
+            number: printed_number(&cert),
+            verify_path: format!("/verify/{}", cert.code),
+            code: cert.code,
+            state,
+            state_class,
+            valid: cert.state == "valid",
+            issued: crate::clock::shanghai_date(cert.issued_at)
+                .format("%Y-%m-%d")
+                .to_string(),
+            pdf_path,
+            back,
+        }
+    }
+}
+
+/// A certificate of the signed-in person, or a refusal that looks like a missing page.
+async fn own(app: &AppState, ip: &ClientIp, user: &CurrentUser, id: i64) -> AppResult<Certificate> {
+    match app.store.certificate(id).await? {
+        Some(c) if user.acting.is_none() && c.account_id == user.account.id => Ok(c),
+        _ => Err(policy::deny(app, user, ip, &format!("查看他人的证书 {id}")).await),
+    }
 }
 
 pub async fn show(
@@ -275,28 +516,24 @@ pub async fn show(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let cert = match app.store.certificate(id).await? {
-        Some(c) if user.acting.is_none() && c.account_id == user.account.id => c,
-        _ => return Err(policy::deny(&app, &user, &ip, &format!("查看他人的证书 {id}")).await),
-    };
-    let (state, state_class) = state_view(&cert.state);
-    Ok(ShowPage {
-        c: Chrome::for_user("继续教育证书", "/me/certificates", &user),
-        kind: CertificateKind::from_code(&cert.kind)
-            .map(|k| k.label())
-            .unwrap_or(""),
-        f: serde_json::from_str(&cert.facts).unwrap_or_default(),
-        number: cert.number,
-        verify_path: format!("/verify/{}", cert.code),
-        code: cert.code,
-        state,
-        state_class,
-        valid: cert.state == "valid",
-        issued: crate::clock::shanghai_date(cert.issued_at)
-            .format("%Y-%m-%d")
-            .to_string(),
-    }
+    let cert = own(&app, &ip, &user, id).await?;
+    Ok(ShowPage::of(
+        Chrome::for_user("继续教育证书", "/me/certificates", &user),
+        cert,
+        format!("/me/certificates/{id}/pdf"),
+        "/me/certificates",
+    )
     .into_response())
+}
+
+pub async fn own_pdf(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let cert = own(&app, &ip, &user, id).await?;
+    pdf_response(&app, cert).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -309,6 +546,7 @@ pub struct VerifyPage {
 
 pub struct Found {
     kind: &'static str,
+    cycle: bool,
     number: String,
     name: String,
     f: Facts,
@@ -364,7 +602,8 @@ pub async fn verify(
             kind: CertificateKind::from_code(&cert.kind)
                 .map(|k| k.label())
                 .unwrap_or(""),
-            number: cert.number,
+            number: printed_number(&cert),
+            cycle: cert.kind == CertificateKind::Cycle.code(),
             name: masked_name(&f.name),
             state,
             state_class,

@@ -102,6 +102,14 @@ enum Obj {
     CycleReturned,
     /// A person's certificate (id).
     CertificateOfSubject,
+    /// A person's cycle verification approved at every level (id: the cycle).
+    CycleApproved,
+    /// A person confirmed at A with approved hours in 2025 and no certificate (id: the account).
+    StaffWithHours,
+    /// The same, with a valid 2025 certificate that printed other figures (id: the account).
+    StaffWithCertificate,
+    /// A finished batch print of A with its ZIP (id: the job).
+    BatchOfA,
 }
 
 /// Whether the refusal is written to the audit log.
@@ -175,6 +183,24 @@ const TRANSFER_REFUSED: &[Who] = &[
     GzwsAdmin,
     Subject,
 ];
+
+/// Printing certificates: A's clerks and administrators acting for A; not its reviewers, not
+/// a department or bureau (they employ nobody), not anyone as themselves.
+const PRINT_REFUSED: &[Who] = &[Person, YzAdminAsSelf, YzReviewer, GzjyAdmin, GzhrAdmin];
+
+/// The same for one of A's staff: not a sibling unit either.
+const PRINT_STAFF_REFUSED: &[Who] = &[
+    Person,
+    YzAdminAsSelf,
+    YzReviewer,
+    ThzxAdmin,
+    ThyyClerk,
+    GzjyAdmin,
+    Subject,
+];
+
+/// A batch print of A: not a sibling unit, not the department above.
+const BATCH_REFUSED: &[Who] = &[Person, YzAdminAsSelf, YzReviewer, ThzxAdmin, GzjyAdmin];
 
 /// A person's own record: not another person, not anyone acting for an organisation.
 const OWN_RECORD_REFUSED: &[Who] = &[Person, YzAdmin, YzAdminAsSelf, YzReviewer, GzjyAdmin];
@@ -943,6 +969,97 @@ const ROUTES: &[Row] = &[
         fields: &[],
         refused: &[Person, YzAdmin, YzAdminAsSelf, GzjyAdmin],
         allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/me/certificates/{id}/pdf",
+        object: Obj::CertificateOfSubject,
+        fields: &[],
+        refused: &[Person, YzAdmin, YzAdminAsSelf, GzjyAdmin],
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/me/certificates/cycle",
+        object: Obj::CycleApproved,
+        fields: &[("cycle", "{id}")],
+        refused: &[Person],
+        allowed: Subject,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/certificates",
+        object: Obj::None,
+        fields: &[],
+        refused: PRINT_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/certificates/print",
+        object: Obj::StaffWithHours,
+        fields: &[("account", "{id}"), ("year", "2025")],
+        refused: PRINT_STAFF_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/certificates/regenerate",
+        object: Obj::StaffWithCertificate,
+        fields: &[("account", "{id}"), ("year", "2025")],
+        refused: PRINT_STAFF_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/certificates/recount",
+        object: Obj::StaffWithCertificate,
+        fields: &[("account", "{id}"), ("year", "2025")],
+        refused: PRINT_STAFF_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/certificates/{id}/pdf",
+        object: Obj::CertificateOfSubject,
+        fields: &[],
+        refused: PRINT_STAFF_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/certificates/batch/{id}",
+        object: Obj::BatchOfA,
+        fields: &[],
+        refused: BATCH_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "GET",
+        path: "/org/certificates/batch/{id}/zip",
+        object: Obj::BatchOfA,
+        fields: &[],
+        refused: BATCH_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    // Last of the certificate rows: the batch it starts prints A's 2025 staff in the background.
+    Row {
+        method: "POST",
+        path: "/org/certificates/batch",
+        object: Obj::None,
+        fields: &[("year", "2025")],
+        refused: PRINT_REFUSED,
+        allowed: YzClerk,
         audit: Audit::Written,
     },
     // Cycle verifications.
@@ -1747,14 +1864,17 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                         facts: "{}",
                         code: &code,
                         issued_by: p,
+                        recount_of: None,
                     },
                     |id| format!("JXND2025{id:08}"),
                     now,
                 )
                 .await
-                .unwrap()
-                .unwrap()
-                .id;
+                .unwrap();
+            let store::certificates::Issued::Done(cert) = id else {
+                panic!("issue: {id:?}")
+            };
+            let id = cert.id;
             Obtained {
                 id,
                 att: 0,
@@ -1829,6 +1949,150 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 id,
                 att: 0,
                 subject,
+            }
+        }
+        Obj::CycleApproved => {
+            let p = person().await;
+            store
+                .request_binding(p, w.yz, "confirmed", now)
+                .await
+                .unwrap()
+                .unwrap();
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+            let result = domain::cycle::cycle_check(
+                day,
+                &domain::cycle::CycleYears {
+                    years: (2021..=2025).collect(),
+                    includes_current: false,
+                },
+                |_| Some(domain::hours::Hours::whole(72)),
+                &[],
+                &domain::cycle::CycleRules::default(),
+            );
+            let id = store
+                .create_cycle(
+                    &store::cycles::NewCycle {
+                        account_id: p,
+                        unit_id: w.yz,
+                        promotion: "senior",
+                        target_qualification: "高级教师",
+                        target_level: "fugao",
+                        discipline: "social",
+                        series_code: "zhongxiaoxue",
+                        qualification_date: chrono::NaiveDate::from_ymd_opt(2020, 9, 1).unwrap(),
+                        applied_on: day,
+                        year_from: 2021,
+                        year_to: 2025,
+                        includes_current: false,
+                        chain: &[w.yz],
+                        frozen: &serde_json::to_string(&result).unwrap(),
+                        met: true,
+                    },
+                    &store::cycles::CycleStep {
+                        step: "submit",
+                        org_id: None,
+                        actor_id: p,
+                        result: "申请",
+                        opinion: "",
+                    },
+                    now,
+                )
+                .await
+                .unwrap()
+                .unwrap();
+            store
+                .change_cycle(
+                    id,
+                    &store::cycles::CycleChange {
+                        from_state: "pending",
+                        from_level: 0,
+                        to_state: "approved",
+                        to_level: 0,
+                        reviewer_id: None,
+                        opinion: "同意",
+                        closes: true,
+                    },
+                    &store::cycles::CycleStep {
+                        step: "decide",
+                        org_id: Some(w.yz),
+                        actor_id: w.accounts[&YzReviewer],
+                        result: "通过",
+                        opinion: "同意",
+                    },
+                    now,
+                )
+                .await
+                .unwrap();
+            Obtained {
+                id,
+                att: 0,
+                subject,
+            }
+        }
+        Obj::StaffWithHours | Obj::StaffWithCertificate => {
+            let p = person().await;
+            store
+                .request_binding(p, w.yz, "confirmed", now)
+                .await
+                .unwrap()
+                .unwrap();
+            crate::records::record_in_year(app, p, w.yz, 2025, "professional", 120).await;
+            if obj == Obj::StaffWithCertificate {
+                let bytes: [u8; 12] = std::array::from_fn(|i| (n as usize * 11 + i * 5) as u8);
+                let code = domain::certificate::code_from_bytes(&bytes);
+                let issued = store
+                    .issue_certificate(
+                        &store::certificates::NewCertificate {
+                            kind: "year",
+                            account_id: p,
+                            unit_id: w.yz,
+                            year: Some(2025),
+                            cycle_id: None,
+                            facts: "{}",
+                            code: &code,
+                            issued_by: p,
+                            recount_of: None,
+                        },
+                        |id| format!("JXND2025{id:08}"),
+                        now,
+                    )
+                    .await
+                    .unwrap();
+                assert!(matches!(issued, store::certificates::Issued::Done(_)));
+            }
+            Obtained {
+                id: p,
+                att: 0,
+                subject,
+            }
+        }
+        Obj::BatchOfA => {
+            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            zip.start_file("a.pdf", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut zip, crate::records::PDF).unwrap();
+            let bytes = zip.finish().unwrap().into_inner();
+            let key = app.state.files.put(&bytes).await.unwrap();
+            let result = format!(
+                "{{\"file\":\"{key}\",\"count\":1,\"issued\":0,\"bytes\":{}}}",
+                bytes.len()
+            );
+            let id = store
+                .create_job(
+                    "certificate_batch",
+                    "{\"year\":2025}",
+                    "done",
+                    &result,
+                    w.accounts[&YzClerk],
+                    Some(w.yz),
+                    now,
+                )
+                .await
+                .unwrap();
+            Obtained {
+                id,
+                att: 0,
+                subject: None,
             }
         }
         Obj::RuleInGuangzhou => {
@@ -1956,6 +2220,14 @@ async fn snapshot(app: &TestApp, obj: Obj, id: i64) -> String {
         ),
         Obj::RuleInGuangzhou => format!("{:?}", s.rule_set(id).await.unwrap()),
         Obj::CertificateOfSubject => format!("{:?}", s.certificate(id).await.unwrap()),
+        Obj::CycleApproved => {
+            let c = s.cycle(id).await.unwrap().expect("the cycle");
+            format!("{c:?} {:?}", s.certificates_of(c.account_id).await.unwrap())
+        }
+        Obj::StaffWithHours | Obj::StaffWithCertificate => {
+            format!("{:?}", s.certificates_of(id).await.unwrap())
+        }
+        Obj::BatchOfA => format!("{:?}", s.job(id).await.unwrap()),
         Obj::CycleAtA | Obj::CycleReturned => format!(
             "{:?} {:?}",
             s.cycle(id).await.unwrap(),

@@ -32,10 +32,10 @@ on_both_engines!(
             "继续教育证书",
             "张伟",
             "1101**********2711",
-            "30.0 学时",
-            "42.0 学时",
-            "18.0 学时",
-            "90.0 学时",
+            "<td data-label=\"公需科目\">30.0</td>",
+            "<td data-label=\"专业科目\">42.0</td>",
+            "<td data-label=\"选修科目\">18.0</td>",
+            "<td data-label=\"合计\">90.0</td>",
             "达标",
         ] {
             shown.assert_contains(text);
@@ -110,6 +110,559 @@ on_both_engines!(
                 .await
                 .status,
             404
+        );
+    }
+);
+
+/// Text of a PDF as pdftotext extracts it (poppler-utils, installed by .ci/run).
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("c.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", path.to_str().expect("path"), "-"])
+        .output()
+        .expect("pdftotext (Debian poppler-utils) runs");
+    assert!(out.status.success(), "pdftotext: {out:?}");
+    // pdftotext puts spaces between Chinese and Latin runs and lays out columns with them.
+    String::from_utf8(out.stdout)
+        .expect("utf-8 text")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// Waits for the background worker (kicked by the request) to finish a job.
+async fn finished(app: &TestApp, id: i64) {
+    for _ in 0..600 {
+        jxjy_web::jobs::drain(&app.state).await;
+        let job = app.state.store.job(id).await.unwrap().expect("the job");
+        if matches!(job.state.as_str(), "done" | "failed") {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("job {id} did not finish in a minute");
+}
+
+/// The first page rendered to PNG at `dpi` (pdftoppm), with its size in pixels.
+fn pdf_png(pdf: &[u8], dpi: u32) -> image::GrayImage {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("c.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    let out = dir.path().join("page");
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", &dpi.to_string(), "-singlefile"])
+        .arg(&path)
+        .arg(&out)
+        .status()
+        .expect("pdftoppm (Debian poppler-utils) runs");
+    assert!(status.success());
+    let png = dir.path().join("page.png");
+    if let Ok(keep) = std::env::var("JXJY_KEEP_PDF_PNG") {
+        std::fs::copy(&png, keep).expect("keep the rendering");
+    }
+    image::open(&png).expect("a PNG").to_luma8()
+}
+
+/// What the QR codes of an image say.
+fn qr_texts(img: &image::GrayImage) -> Vec<String> {
+    let mut prepared = rqrr::PreparedImage::prepare(img.clone());
+    prepared
+        .detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+        .collect()
+}
+
+on_both_engines!(
+    a_certificate_prints_as_a_landscape_pdf_whose_qr_code_verifies_it,
+    |app| {
+        with_demo(&app).await;
+        let mut person = signed_in(&app, "zhangwei").await;
+        person.get("/me/certificates").await;
+        person
+            .post("/me/certificates/year", &[("year", "2025")])
+            .await;
+        let account = crate::orgs::account_id(&app, "zhangwei").await;
+        let cert = app.state.store.certificates_of(account).await.unwrap()[0].clone();
+        let shown = person.get(&format!("/me/certificates/{}", cert.id)).await;
+        shown.assert_contains(&format!("/me/certificates/{}/pdf", cert.id));
+
+        let r = person
+            .get(&format!("/me/certificates/{}/pdf", cert.id))
+            .await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.headers["content-type"], "application/pdf");
+        let pdf = person
+            .get_bytes(&format!("/me/certificates/{}/pdf", cert.id))
+            .await;
+        assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+        let text = pdf_text(&pdf);
+        for wanted in [
+            "专业技术人员继续教育证书",
+            "张伟",
+            "1101**********2711",
+            "广州市第一中学",
+            "2025年度",
+            "30.0",
+            "42.0",
+            "18.0",
+            "90.0",
+            "达标",
+            &cert.number,
+            &cert.code,
+        ] {
+            assert!(text.contains(wanted), "the PDF shows {wanted}:\n{text}");
+        }
+        assert!(!text.contains("110101199003072711"), "the number is masked");
+        // Landscape A4: 297 × 210 mm is 842 × 595 points.
+        let page = pdf_png(&pdf, 72);
+        assert!(
+            (841..=843).contains(&page.width()) && (594..=596).contains(&page.height()),
+            "landscape A4, got {}×{}",
+            page.width(),
+            page.height()
+        );
+        // The QR code on the paper leads to the public page of this very certificate.
+        let page = pdf_png(&pdf, 150);
+        let url = format!("http://127.0.0.1:8080/verify/{}", cert.code);
+        assert_eq!(qr_texts(&page), vec![url.clone()]);
+        let mut anyone = Client::new(&app);
+        let public = anyone
+            .get(url.trim_start_matches("http://127.0.0.1:8080"))
+            .await;
+        public.assert_contains("有效");
+        public.assert_contains(&cert.number);
+
+        // Someone else cannot print it; a superseded one is not printed any more.
+        let mut other = signed_in(&app, "demo05").await;
+        assert_eq!(
+            other
+                .get(&format!("/me/certificates/{}/pdf", cert.id))
+                .await
+                .status,
+            404
+        );
+        person.get("/me/certificates").await;
+        person
+            .post("/me/certificates/year", &[("year", "2025")])
+            .await;
+        let old = person
+            .get(&format!("/me/certificates/{}/pdf", cert.id))
+            .await;
+        assert_eq!(old.status, 410);
+        old.assert_contains("已作废");
+    }
+);
+
+on_both_engines!(
+    without_the_fonts_printing_says_which_package_is_missing,
+    |app| {
+        with_demo(&app).await;
+        let mut state = app.state.clone();
+        state.printer = jxjy_web::print::Printer::new("/nonexistent/fonts".into());
+        let router = jxjy_web::router(state);
+        let mut person = signed_in(&app, "zhangwei").await;
+        person.get("/me/certificates").await;
+        person
+            .post("/me/certificates/year", &[("year", "2025")])
+            .await;
+        let account = crate::orgs::account_id(&app, "zhangwei").await;
+        let cert = app.state.store.certificates_of(account).await.unwrap()[0].clone();
+        let r = person
+            .switched_to(router)
+            .get(&format!("/me/certificates/{}/pdf", cert.id))
+            .await;
+        assert_eq!(r.status, 503);
+        r.assert_contains("fonts-noto-cjk");
+        r.assert_contains("证书字体未安装");
+    }
+);
+
+/// A unit's certificate page for 2025, acting for 广州市第一中学.
+async fn unit_clerk(app: &TestApp) -> (Client, i64) {
+    let yz = crate::orgs::org_named(app, "广州市第一中学").await.id;
+    (crate::orgs::acting(app, "yizhong", yz).await, yz)
+}
+
+/// The mark of a certificate that printed other figures than today's.
+const STALE: &str = "<span class=\"badge badge-warn\">学时有变化</span>";
+
+fn key(n: u8) -> String {
+    format!("{n:02x}").repeat(16)
+}
+
+on_both_engines!(
+    a_unit_prints_recounts_and_regenerates_its_staffs_certificates,
+    |app| {
+        with_demo(&app).await;
+        let (mut unit, yz) = unit_clerk(&app).await;
+        let zhangwei = crate::orgs::account_id(&app, "zhangwei").await;
+        let page = unit.get("/org/certificates?year=2025").await;
+        page.assert_contains("继续教育证书打印（2025年度）");
+        page.assert_contains("张伟");
+        page.assert_contains("1101**********2711");
+        page.assert_contains("批量打印2025年度证书");
+        // This year has not ended: the page falls back to last year.
+        unit.get("/org/certificates?year=2026")
+            .await
+            .assert_contains("（2025年度）");
+
+        // 打印: issued on first print, then the same certificate every time.
+        let z = zhangwei.to_string();
+        let r = unit
+            .post(
+                "/org/certificates/print",
+                &[("account", &z), ("year", "2025"), ("form_key", &key(1))],
+            )
+            .await;
+        let first = app
+            .state
+            .store
+            .valid_certificate(zhangwei, "year", Some(2025), None)
+            .await
+            .unwrap()
+            .expect("issued by the first print");
+        r.assert_redirect(&format!("/org/certificates/{}/pdf", first.id));
+        assert_eq!(first.unit_id, yz);
+        unit.get("/org/certificates?year=2025").await;
+        unit.post(
+            "/org/certificates/print",
+            &[("account", &z), ("year", "2025"), ("form_key", &key(2))],
+        )
+        .await
+        .assert_redirect(&format!("/org/certificates/{}/pdf", first.id));
+        let pdf = unit
+            .get_bytes(&format!("/org/certificates/{}/pdf", first.id))
+            .await;
+        assert!(pdf_text(&pdf).contains(&first.number));
+
+        // 重新统计 with nothing changed: nothing to do.
+        unit.get("/org/certificates?year=2025").await;
+        unit.post(
+            "/org/certificates/recount",
+            &[("account", &z), ("year", "2025"), ("form_key", &key(3))],
+        )
+        .await;
+        unit.get("/org/certificates?year=2025")
+            .await
+            .assert_contains("无需更新");
+        assert_eq!(
+            app.state
+                .store
+                .certificates_of(zhangwei)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
+        // A 2025 record approved after printing: the list marks it, the recount keeps the number.
+        crate::records::record_in_year(&app, zhangwei, yz, 2025, "elective", 60).await;
+        let page = unit.get("/org/certificates?year=2025").await;
+        page.assert_contains(STALE);
+        page.assert_contains("96.0");
+        unit.post(
+            "/org/certificates/recount",
+            &[("account", &z), ("year", "2025"), ("form_key", &key(4))],
+        )
+        .await;
+        // The same form again (a double click): one recount only.
+        unit.post(
+            "/org/certificates/recount",
+            &[("account", &z), ("year", "2025"), ("form_key", &key(4))],
+        )
+        .await;
+        let all = app.state.store.certificates_of(zhangwei).await.unwrap();
+        assert_eq!(all.len(), 2, "one recount for two clicks");
+        let (recounted, old) = (&all[0], &all[1]);
+        assert_eq!(recounted.number, first.number);
+        assert_eq!((recounted.revision, old.revision), (2, 1));
+        assert_eq!(
+            (recounted.state.as_str(), old.state.as_str()),
+            ("valid", "superseded")
+        );
+        assert_ne!(recounted.code, old.code);
+        let page = unit.get("/org/certificates?year=2025").await;
+        page.assert_contains("已重新统计张伟的2025年度学时：合计 96.0 学时");
+        page.assert_contains(&format!("{}-2", first.number));
+        page.assert_lacks(STALE);
+        let pdf = unit
+            .get_bytes(&format!("/org/certificates/{}/pdf", recounted.id))
+            .await;
+        let text = pdf_text(&pdf);
+        assert!(text.contains("96.0") && text.contains(&format!("{}-2", first.number)));
+        let mut anyone = Client::new(&app);
+        anyone
+            .get(&format!("/verify/{}", old.code))
+            .await
+            .assert_contains("已作废");
+
+        // 重新生成: a new number; a double click makes one.
+        for _ in 0..2 {
+            unit.post(
+                "/org/certificates/regenerate",
+                &[("account", &z), ("year", "2025"), ("form_key", &key(5))],
+            )
+            .await;
+        }
+        let all = app.state.store.certificates_of(zhangwei).await.unwrap();
+        assert_eq!(all.len(), 3, "one new certificate for two clicks");
+        assert_ne!(all[0].number, first.number);
+        assert_eq!(all[0].state, "valid");
+        assert_eq!(
+            all.iter().filter(|c| c.state == "valid").count(),
+            1,
+            "one valid certificate of the year"
+        );
+        unit.get("/org/certificates?year=2025")
+            .await
+            .assert_contains(&format!("新编号 {}", all[0].number));
+
+        // Another unit's clerk can neither print for zhangwei nor open the certificate.
+        let thzx = crate::orgs::org_named(&app, "广州市天河中学").await.id;
+        let mut other = crate::orgs::acting(&app, "thzx", thzx).await;
+        other
+            .get("/org/certificates?year=2025")
+            .await
+            .assert_lacks("张伟");
+        let r = other
+            .post(
+                "/org/certificates/regenerate",
+                &[("account", &z), ("year", "2025"), ("form_key", &key(6))],
+            )
+            .await;
+        assert_eq!(r.status, 404);
+        assert_eq!(
+            other
+                .get(&format!("/org/certificates/{}/pdf", all[0].id))
+                .await
+                .status,
+            404
+        );
+        assert_eq!(
+            app.state
+                .store
+                .certificates_of(zhangwei)
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+    }
+);
+
+on_both_engines!(a_unit_prints_a_years_certificates_as_one_zip, |app| {
+    with_demo(&app).await;
+    let (mut unit, yz) = unit_clerk(&app).await;
+    let staff = app
+        .state
+        .store
+        .staff_certificates(
+            &store::records::StaffYearFilter {
+                within: yz,
+                year: 2025,
+                page: 1,
+                per_page: 200,
+                ..Default::default()
+            },
+            true,
+        )
+        .await
+        .unwrap();
+    assert!(
+        staff.total >= 2,
+        "demo staff with 2025 hours: {}",
+        staff.total
+    );
+    let held_before = staff
+        .items
+        .iter()
+        .filter(|r| r.certificate_id.is_some())
+        .count();
+    unit.get("/org/certificates?year=2025").await;
+    let r = unit
+        .post(
+            "/org/certificates/batch",
+            &[("year", "2025"), ("form_key", &key(7))],
+        )
+        .await;
+    let to = r.location.clone().expect("to the batch page");
+    assert!(to.starts_with("/org/certificates/batch/"), "{to}");
+    // A double click starts no second batch.
+    unit.post(
+        "/org/certificates/batch",
+        &[("year", "2025"), ("form_key", &key(7))],
+    )
+    .await
+    .assert_redirect(&to);
+    let id: i64 = to.rsplit('/').next().unwrap().parse().unwrap();
+    finished(&app, id).await;
+    let page = unit.get(&to).await;
+    page.assert_contains("已完成");
+    page.assert_contains(&format!("共 {} 份证书", staff.total));
+    page.assert_contains(&format!(
+        "本次新生成 {} 份",
+        staff.total as usize - held_before
+    ));
+    let zip = unit.get_bytes(&format!("{to}/zip")).await;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a ZIP");
+    assert_eq!(archive.len() as u64, staff.total);
+    let mut names = Vec::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let name = f.name().expect("a UTF-8 name").into_owned();
+        let mut pdf = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut pdf).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"), "{name} is a PDF");
+        names.push(name);
+    }
+    assert!(names.iter().any(|n| n.ends_with("-张伟.pdf")), "{names:?}");
+    // Everyone printed now holds a valid certificate; another unit cannot see the batch.
+    let after = app
+        .state
+        .store
+        .staff_certificates(
+            &store::records::StaffYearFilter {
+                within: yz,
+                year: 2025,
+                page: 1,
+                per_page: 200,
+                ..Default::default()
+            },
+            true,
+        )
+        .await
+        .unwrap();
+    assert!(after.items.iter().all(|r| r.certificate_id.is_some()));
+    let thzx = crate::orgs::org_named(&app, "广州市天河中学").await.id;
+    let mut other = crate::orgs::acting(&app, "thzx", thzx).await;
+    assert_eq!(other.get(&to).await.status, 404);
+    assert_eq!(other.get(&format!("{to}/zip")).await.status, 404);
+});
+
+on_both_engines!(an_approved_cycle_verification_gets_its_certificate, |app| {
+    with_demo(&app).await;
+    let account = crate::orgs::account_id(&app, "demo33").await;
+    let cycle = app.state.store.cycles_of(account).await.unwrap()[0].clone();
+    assert_eq!(cycle.state, "approved");
+    let mut person = signed_in(&app, "demo33").await;
+    let list = person.get("/me/certificates").await;
+    list.assert_contains("周期验证证书");
+    person
+        .post(
+            "/me/certificates/cycle",
+            &[("cycle", &cycle.id.to_string())],
+        )
+        .await;
+    let cert = app
+        .state
+        .store
+        .valid_certificate(account, "cycle", None, Some(cycle.id))
+        .await
+        .unwrap()
+        .expect("a cycle certificate");
+    assert!(cert.number.starts_with("JXZQ"), "{}", cert.number);
+    let years = format!("{}年—{}年", cycle.year_from, cycle.year_to);
+    let shown = person.get(&format!("/me/certificates/{}", cert.id)).await;
+    shown.assert_contains(&years);
+    shown.assert_contains("中级晋升副高");
+    let text = pdf_text(
+        &person
+            .get_bytes(&format!("/me/certificates/{}/pdf", cert.id))
+            .await,
+    );
+    assert!(
+        text.contains("继续教育周期验证") && text.contains(&years),
+        "{text}"
+    );
+    assert!(text.contains("通过") && text.contains("高级职称"), "{text}");
+    let mut anyone = Client::new(&app);
+    let public = anyone.get(&format!("/verify/{}", cert.code)).await;
+    public.assert_contains("验证年度");
+    public.assert_contains(&years);
+    public.assert_contains("有效");
+
+    // A cycle still under review has no certificate yet.
+    let waiting = crate::orgs::account_id(&app, "demo17").await;
+    let open = app.state.store.cycles_of(waiting).await.unwrap()[0].clone();
+    let mut demo17 = signed_in(&app, "demo17").await;
+    demo17.get("/me/certificates").await;
+    demo17
+        .post("/me/certificates/cycle", &[("cycle", &open.id.to_string())])
+        .await;
+    assert!(
+        app.state
+            .store
+            .certificates_of(waiting)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Nor does anyone else's.
+    let r = demo17
+        .post(
+            "/me/certificates/cycle",
+            &[("cycle", &cycle.id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+});
+
+on_both_engines!(
+    two_issues_of_one_year_at_once_leave_one_valid_certificate,
+    |app| {
+        with_demo(&app).await;
+        let account = crate::orgs::account_id(&app, "zhangwei").await;
+        let yz = crate::orgs::org_named(&app, "广州市第一中学").await.id;
+        let store = &app.state.store;
+        let new = |code: &'static str| store::certificates::NewCertificate {
+            kind: "year",
+            account_id: account,
+            unit_id: yz,
+            year: Some(2025),
+            cycle_id: None,
+            facts: "{}",
+            code,
+            issued_by: account,
+            recount_of: None,
+        };
+        let now = app.state.now();
+        let (na, nb, nc) = (
+            new("ACDEFGHJKMNP"),
+            new("QRTUVWXY3467"),
+            new("9ACDEFGHJKMN"),
+        );
+        let (a, b, c) = tokio::join!(
+            store.issue_certificate(&na, |id| format!("A{id}"), now),
+            store.issue_certificate(&nb, |id| format!("B{id}"), now),
+            store.issue_certificate(&nc, |id| format!("C{id}"), now),
+        );
+        for r in [a, b, c] {
+            assert!(
+                matches!(
+                    r,
+                    Ok(store::certificates::Issued::Done(_) | store::certificates::Issued::Raced)
+                ),
+                "{r:?}"
+            );
+        }
+        let all = store.certificates_of(account).await.unwrap();
+        assert_eq!(
+            all.iter().filter(|c| c.state == "valid").count(),
+            1,
+            "{all:?}"
+        );
+        // A code drawn twice is reported as such, not as a race.
+        let again = store
+            .issue_certificate(&new("ACDEFGHJKMNP"), |id| format!("D{id}"), now)
+            .await
+            .unwrap();
+        assert!(
+            matches!(again, store::certificates::Issued::CodeTaken)
+                || all.iter().all(|c| c.code != "ACDEFGHJKMNP"),
+            "{again:?}"
         );
     }
 );

@@ -52,6 +52,35 @@ pub async fn record_of(
     record_with(app, account, unit, state, &fields).await
 }
 
+/// An approved record of `year` (in its June), with `tenths` recognised.
+pub async fn record_in_year(
+    app: &TestApp,
+    account: i64,
+    unit: i64,
+    year: i32,
+    category: &str,
+    tenths: i64,
+) -> i64 {
+    let d = |day| chrono::NaiveDate::from_ymd_opt(year, 6, day).expect("date");
+    let fields = RecordFields {
+        year,
+        category: category.into(),
+        declaration: "training".into(),
+        course_name: format!("{year}年度补充学习"),
+        study_form: "面授".into(),
+        institution_id: None,
+        institution_name: "广东继续教育培训中心".into(),
+        start_date: d(2),
+        end_date: d(2 + (tenths / 60).max(1) as u32 - 1),
+        claimed_tenths: tenths,
+        matches_specialty: category != "elective",
+        main_author: false,
+        passed: true,
+        content: String::new(),
+    };
+    record_with(app, account, unit, "approved", &fields).await
+}
+
 pub async fn record_with(
     app: &TestApp,
     account: i64,

@@ -282,6 +282,12 @@ impl Client {
         }
     }
 
+    /// The same browser (its cookies, its session) talking to a differently configured server.
+    pub fn switched_to(&mut self, router: Router) -> &mut Client {
+        self.router = router;
+        self
+    }
+
     /// A browser talking to a differently configured server.
     pub fn with_router(router: Router) -> Client {
         Client {
