@@ -14,6 +14,7 @@ pub async fn run(
     staff: u64,
     records: u64,
     import: usize,
+    certificates: u64,
     postgres: Option<&str>,
 ) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("jxjy-bench-{}", std::process::id()));
@@ -38,6 +39,14 @@ pub async fn run(
         result = async {
             let app = scratch_app(&format!("sqlite://{}/import.db", dir.display())).await?;
             crate::bench_import::run(&app, import).await
+        }
+        .await;
+    }
+    if result.is_ok() && certificates > 0 {
+        println!("\n== certificates: one, then a batch of {certificates}, SQLite");
+        result = async {
+            let app = scratch_app(&format!("sqlite://{}/certificates.db", dir.display())).await?;
+            crate::bench_certificates::run(&app, certificates).await
         }
         .await;
     }

@@ -97,6 +97,10 @@ enum Command {
         /// Rows of an xlsx a unit imports through the pages (0 skips it; try 10000).
         #[arg(long, default_value_t = 0)]
         import: usize,
+        /// Staff whose certificates of a year a unit prints as one ZIP, after timing one
+        /// certificate (0 skips it; try 1000).
+        #[arg(long, default_value_t = 0)]
+        certificates: u64,
         /// Also run the staff-list and records benchmarks on PostgreSQL, in a scratch
         /// database created on this server and dropped afterwards.
         #[arg(long)]
@@ -250,6 +254,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             staff,
             records,
             import,
+            certificates,
             postgres,
         } => {
             crate::bench::run(
@@ -258,6 +263,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                 *staff,
                 *records,
                 *import,
+                *certificates,
                 postgres.as_deref(),
             )
             .await

@@ -1,6 +1,7 @@
 //! The jxjy binary: the server and the operators' commands.
 
 mod bench;
+mod bench_certificates;
 mod bench_import;
 mod cli;
 

@@ -79,6 +79,13 @@ impl Chrome {
                         nav.push(item("/org/records", "学时审核"));
                     }
                     nav.push(item("/org/verification", "年度验证"));
+                    if domain::policy::permits(
+                        a.kind,
+                        a.roles,
+                        domain::policy::Action::PrintCertificates,
+                    ) {
+                        nav.push(item("/org/certificates", "证书打印"));
+                    }
                 }
                 if domain::policy::permits(a.kind, a.roles, domain::policy::Action::ViewCycles) {
                     nav.push(item("/org/cycles", "周期验证审核"));

@@ -6,7 +6,7 @@
 pub mod batch;
 pub mod facts;
 pub mod pdf;
-mod unit;
+pub mod unit;
 
 use askama::Template;
 use askama_web::WebTemplate;

@@ -6,6 +6,7 @@ use store::accounts::NewAccount;
 
 use crate::{AppState, password_hash};
 
+mod certificates;
 mod cycles;
 pub mod orgs;
 mod records;
@@ -117,6 +118,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
     orgs::load(app).await?;
     records::load(app).await?;
     cycles::load(app).await?;
+    certificates::load(app).await?;
     Ok(())
 }
 
