@@ -99,7 +99,7 @@ impl CertificateState {
     pub fn label(self) -> &'static str {
         match self {
             CertificateState::Valid => "有效",
-            CertificateState::Superseded => "已作废（已重新生成）",
+            CertificateState::Superseded => "已作废（已被新证书取代）",
             CertificateState::Revoked => "已撤销",
         }
     }

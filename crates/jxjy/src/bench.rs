@@ -66,6 +66,13 @@ pub async fn run(
             )
             .await?;
         }
+        if certificates > 0 {
+            println!("\n== certificates: one, then a batch of {certificates}, PostgreSQL");
+            on_postgres(base, |app| async move {
+                crate::bench_certificates::run(&app, certificates).await
+            })
+            .await?;
+        }
         if import > 0 {
             println!("\n== bulk import of {import} rows, PostgreSQL");
             on_postgres(base, |app| async move {

@@ -416,9 +416,16 @@ pub async fn pdf(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let acting = policy::acting_for(&app, &user, &ip, Action::PrintCertificates).await?;
-    let cert = match app.store.certificate(id).await? {
-        Some(c) if app.store.org_reaches(acting.org.id, c.unit_id).await? => c,
-        _ => return Err(policy::deny(&app, &user, &ip, &format!("打印他单位的证书 {id}")).await),
+    let Some(cert) = app.store.certificate(id).await? else {
+        return Err(policy::deny(&app, &user, &ip, &format!("打印证书 {id}")).await);
     };
+    // The unit that issued it, or the person's employer of now (who moved since).
+    let employs = match RuleContext::of_person(&app, cert.account_id).await? {
+        Some(cx) => app.store.org_reaches(acting.org.id, cx.unit_id).await?,
+        None => false,
+    };
+    if !employs && !app.store.org_reaches(acting.org.id, cert.unit_id).await? {
+        return Err(policy::deny(&app, &user, &ip, &format!("打印他单位的证书 {id}")).await);
+    }
     pdf_response(&app, cert).await
 }

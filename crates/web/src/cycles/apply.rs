@@ -320,6 +320,9 @@ pub struct ShowPage {
     pub may_resubmit: bool,
     pub decide: bool,
     pub back: &'static str,
+    /// An approved application of the person: it may have its certificate (shown when issued).
+    pub may_certify: bool,
+    pub certificate_id: Option<i64>,
 }
 
 pub async fn show(
@@ -352,6 +355,12 @@ pub async fn show(
         may_resubmit: state.may_resubmit(),
         decide: false,
         back: "/me/cycles",
+        may_certify: state == ApplicationState::Approved,
+        certificate_id: app
+            .store
+            .valid_certificate(c.account_id, "cycle", None, Some(c.id))
+            .await?
+            .map(|x| x.id),
         line: CycleLine::of(&c),
     }
     .into_response())

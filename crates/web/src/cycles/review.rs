@@ -153,6 +153,8 @@ pub async fn show(
             && permits(acting.kind, acting.roles, Action::ReviewCycles)
             && c.account_id != user.account.id,
         back: "/org/cycles",
+        may_certify: false,
+        certificate_id: None,
         line: CycleLine::of(&c),
     }
     .into_response())

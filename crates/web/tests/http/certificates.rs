@@ -93,7 +93,7 @@ on_both_engines!(
         anyone
             .get(&format!("/verify/{}", old.code))
             .await
-            .assert_contains("已作废（已重新生成）");
+            .assert_contains("已作废（已被新证书取代）");
         // This year has not ended: no certificate for it.
         person
             .post("/me/certificates/year", &[("year", "2026")])

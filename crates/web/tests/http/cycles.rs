@@ -179,10 +179,33 @@ on_both_engines!(
                 "decide:通过"
             ]
         );
+        let page = person.get(&format!("/me/cycles/{id}")).await;
+        page.assert_contains("通过");
+        page.assert_contains("生成周期验证证书");
+
+        // The approved verification's certificate, verifiable by anyone with its code.
+        let r = person
+            .post("/me/certificates/cycle", &[("cycle", &id.to_string())])
+            .await;
+        let account = crate::orgs::account_id(&app, "zhangwei").await;
+        let cert = app
+            .state
+            .store
+            .valid_certificate(account, "cycle", None, Some(id))
+            .await
+            .unwrap()
+            .expect("the cycle's certificate");
+        r.assert_redirect(&format!("/me/certificates/{}", cert.id));
         person
             .get(&format!("/me/cycles/{id}"))
             .await
-            .assert_contains("通过");
+            .assert_contains(&format!("/me/certificates/{}", cert.id));
+        let public = Client::new(&app)
+            .get(&format!("/verify/{}", cert.code))
+            .await;
+        public.assert_contains("有效");
+        public.assert_contains("2021年—2025年");
+        public.assert_contains("张*");
 
         // Approved, the person may apply again; a new one can be withdrawn before any review.
         person.get("/me/cycles/new").await;
