@@ -242,3 +242,148 @@ on_both_engines!(
         assert_eq!(other.get(&format!("/org/cycles/{id}")).await.status, 404);
     }
 );
+
+/// Applications of `n` new persons confirmed at 广州市第一中学, waiting at the unit, their
+/// chain unit → 教育局 → 广州市人社局, with real figures frozen.
+async fn waiting_at_the_unit(app: &TestApp, n: u32) -> Vec<i64> {
+    let yz = org_named(app, "广州市第一中学").await.id;
+    let gzjy = org_named(app, "广州市教育局").await.id;
+    let gzhr = org_named(app, "广州市人力资源和社会保障局").await.id;
+    let store = &app.state.store;
+    let now = app.state.now();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let frozen = serde_json::to_string(&domain::cycle::cycle_check(
+        day,
+        &domain::cycle::CycleYears {
+            years: (2021..=2025).collect(),
+            includes_current: false,
+        },
+        |_| Some(domain::hours::Hours::whole(90)),
+        &[],
+        &domain::cycle::CycleRules::default(),
+    ))
+    .unwrap();
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let p = crate::orgs::new_person(app, &format!("cyc{i}"), "冯子墨", 500 + i).await;
+        store
+            .request_binding(p, yz, "confirmed", now)
+            .await
+            .unwrap()
+            .unwrap();
+        let id = store
+            .create_cycle(
+                &store::cycles::NewCycle {
+                    account_id: p,
+                    unit_id: yz,
+                    promotion: "senior",
+                    target_qualification: "中学高级教师",
+                    target_level: "fugao",
+                    discipline: "social",
+                    series_code: "zhongxiaoxue",
+                    qualification_date: chrono::NaiveDate::from_ymd_opt(2020, 9, 1).unwrap(),
+                    applied_on: day,
+                    year_from: 2021,
+                    year_to: 2025,
+                    includes_current: false,
+                    chain: &[yz, gzjy, gzhr],
+                    frozen: &frozen,
+                    met: false,
+                },
+                &store::cycles::CycleStep {
+                    step: "submit",
+                    org_id: None,
+                    actor_id: p,
+                    result: "申请",
+                    opinion: "",
+                },
+                now,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        ids.push(id);
+    }
+    ids
+}
+
+on_both_engines!(a_unit_decides_fifty_applications_in_one_batch, |app| {
+    with_demo(&app).await;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    let gzjy = org_named(&app, "广州市教育局").await.id;
+    let ids = waiting_at_the_unit(&app, 50).await;
+    let mut unit = acting(&app, "yizhong", yz).await;
+    unit.get("/org/cycles").await;
+    let id_text: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+    let mut form: Vec<(&str, &str)> = id_text.iter().map(|i| ("cycle", i.as_str())).collect();
+    form.push(("decision", "approve"));
+    form.push(("opinion", "同意，报主管部门"));
+    unit.post("/org/cycles/decide", &form).await;
+    for id in &ids {
+        assert_eq!(state(&app, *id).await, ("in_progress".into(), Some(gzjy)));
+        let trail = app.state.store.cycle_trail(*id).await.unwrap();
+        assert_eq!(trail.len(), 2, "申请 and one decision");
+        assert_eq!(trail[1].opinion, "同意，报主管部门");
+    }
+    // The same batch again (a double click, or a stale page) decides nothing twice.
+    unit.get("/org/cycles").await;
+    unit.post("/org/cycles/decide", &form).await;
+    for id in &ids {
+        assert_eq!(app.state.store.cycle_trail(*id).await.unwrap().len(), 2);
+    }
+});
+
+on_both_engines!(
+    two_reviewers_at_once_and_a_withdraw_racing_a_review_change_it_once,
+    |app| {
+        with_demo(&app).await;
+        let yz = org_named(&app, "广州市第一中学").await.id;
+        let ids = waiting_at_the_unit(&app, 2).await;
+        let mut first = acting(&app, "yizhong", yz).await;
+        let mut second = acting(&app, "yizhong", yz).await;
+        first.get(&format!("/org/cycles/{}", ids[0])).await;
+        second.get(&format!("/org/cycles/{}", ids[0])).await;
+        let approve = format!("/org/cycles/{}/decide", ids[0]);
+        let (a, b) = tokio::join!(
+            first.post(&approve, &[("decision", "approve")]),
+            second.post(
+                &approve,
+                &[("decision", "return"), ("opinion", "请补充材料")]
+            ),
+        );
+        assert!(a.status.is_redirection() && b.status.is_redirection());
+        let trail = app.state.store.cycle_trail(ids[0]).await.unwrap();
+        assert_eq!(trail.len(), 2, "exactly one decision: {trail:?}");
+        let (s, _) = state(&app, ids[0]).await;
+        assert!(s == "in_progress" || s == "returned", "{s}");
+
+        // The applicant withdraws while the unit approves: one of them wins, once.
+        let c = app.state.store.cycle(ids[1]).await.unwrap().unwrap();
+        let login = app
+            .state
+            .store
+            .account(c.account_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .login_name;
+        let mut person = signed_in(&app, &login).await;
+        person.get(&format!("/me/cycles/{}", ids[1])).await;
+        first.get(&format!("/org/cycles/{}", ids[1])).await;
+        let withdraw = format!("/me/cycles/{}/withdraw", ids[1]);
+        let decide = format!("/org/cycles/{}/decide", ids[1]);
+        let (w, d) = tokio::join!(
+            person.post(&withdraw, &[]),
+            first.post(&decide, &[("decision", "approve")]),
+        );
+        assert!(w.status.is_redirection() && d.status.is_redirection());
+        let trail = app.state.store.cycle_trail(ids[1]).await.unwrap();
+        assert_eq!(
+            trail.len(),
+            2,
+            "exactly one of withdraw and approve: {trail:?}"
+        );
+        let (s, _) = state(&app, ids[1]).await;
+        assert!(s == "withdrawn" || s == "in_progress", "{s}");
+    }
+);
