@@ -193,7 +193,10 @@ async fn serve(app: AppState, bind: &str) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
     if let Err(e) = app.printer.fonts() {
-        tracing::warn!("certificates cannot be printed: {e}");
+        tracing::warn!(
+            "certificates cannot be printed until the fonts are installed in {}: {e}",
+            app.config.font_dir.display()
+        );
     }
     tokio::spawn(housekeeping(app.clone()));
     web::serve(listener, app, async {

@@ -38,6 +38,10 @@ pub struct NewCertificate<'a> {
     pub facts: &'a str,
     pub code: &'a str,
     pub issued_by: i64,
+    /// The valid certificate this one replaces, as the caller saw it; `None` issues the first.
+    /// Whatever else is valid by then makes the issue `Raced`, so a recount never undoes a
+    /// regeneration made a moment before, and a second first issue never supersedes the first.
+    pub replaces: Option<i64>,
     /// A recount (重新统计) prints the next revision of this number; otherwise the number is new.
     pub recount_of: Option<(&'a str, i32)>,
 }
@@ -53,10 +57,9 @@ pub enum Issued {
 }
 
 impl Store {
-    /// Issues a certificate; the valid one of the same person, kind and year (or cycle) is
-    /// superseded by it in the same transaction. `number` makes the printed number from the id.
-    /// At most one certificate of a year (or cycle) is valid: a unique index on the valid ones
-    /// turns a concurrent second issue into `Raced`.
+    /// Issues a certificate, superseding the one it replaces in the same transaction. `number`
+    /// makes the printed number from the id. At most one certificate of a year (or cycle) is
+    /// valid: a unique index on the valid ones turns a concurrent second issue into `Raced`.
     pub async fn issue_certificate(
         &self,
         c: &NewCertificate<'_>,
@@ -78,7 +81,7 @@ impl Store {
                     Issued::Raced
                 })
             }
-            other => other.map(Issued::Done),
+            other => other,
         }
     }
 
@@ -87,20 +90,21 @@ impl Store {
         c: &NewCertificate<'_>,
         number: impl Fn(i64) -> String,
         now: DateTime<Utc>,
-    ) -> Result<Certificate, DbErr> {
+    ) -> Result<Issued, DbErr> {
         let txn = self.db().begin().await?;
-        let superseded = txn
-            .query_all_raw(self.stmt(
-                "UPDATE certificate SET state = 'superseded' WHERE account_id = ? AND kind = ? \
-                 AND state = 'valid' AND (year = ? OR cycle_id = ?) RETURNING id",
-                [
-                    c.account_id.into(),
-                    c.kind.into(),
-                    c.year.into(),
-                    c.cycle_id.into(),
-                ],
-            ))
-            .await?;
+        if let Some(old) = c.replaces {
+            let r = txn
+                .execute_raw(self.stmt(
+                    "UPDATE certificate SET state = 'superseded' WHERE id = ? AND account_id = ? \
+                     AND kind = ? AND state = 'valid'",
+                    [old.into(), c.account_id.into(), c.kind.into()],
+                ))
+                .await?;
+            if r.rows_affected() != 1 {
+                txn.rollback().await?;
+                return Ok(Issued::Raced);
+            }
+        }
         let (first_number, revision) = match c.recount_of {
             Some((n, r)) => (n, r + 1),
             None => (c.code, 1),
@@ -134,8 +138,7 @@ impl Store {
             ))
             .await?;
         }
-        for old in superseded {
-            let old: i64 = old.try_get("", "id")?;
+        if let Some(old) = c.replaces {
             txn.execute_raw(self.stmt(
                 "UPDATE certificate SET superseded_by = ? WHERE id = ?",
                 [id.into(), old.into()],
@@ -149,7 +152,7 @@ impl Store {
         .await?
         .ok_or_else(|| DbErr::Custom("issued certificate vanished".into()))?;
         txn.commit().await?;
-        Ok(cert)
+        Ok(Issued::Done(cert))
     }
 
     pub async fn certificate(&self, id: i64) -> Result<Option<Certificate>, DbErr> {

@@ -67,6 +67,67 @@ impl FileStore {
         Ok(key)
     }
 
+    /// A directory for files being written before they are stored with `put_file` (on the
+    /// same file system, so storing them is a rename).
+    pub async fn scratch(&self) -> std::io::Result<PathBuf> {
+        match self {
+            FileStore::Local(root) => {
+                let dir = root.join("tmp");
+                tokio::fs::create_dir_all(&dir).await?;
+                Ok(dir)
+            }
+        }
+    }
+
+    /// Stores a finished file (moved, not copied into memory) and answers its key: large
+    /// generated files never sit whole in memory.
+    pub async fn put_file(&self, src: &Path) -> std::io::Result<String> {
+        use tokio::io::AsyncReadExt;
+        let mut file = tokio::fs::File::open(src).await?;
+        let mut hash = Sha256::new();
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = file.read(&mut buf).await?;
+            if n == 0 {
+                break;
+            }
+            hash.update(&buf[..n]);
+        }
+        drop(file);
+        let key = hex(&hash.finalize());
+        match self {
+            FileStore::Local(root) => {
+                let path = Self::path(root, &key);
+                if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+                    tokio::fs::remove_file(src).await?;
+                    return Ok(key);
+                }
+                if let Some(dir) = path.parent() {
+                    tokio::fs::create_dir_all(dir).await?;
+                }
+                tokio::fs::rename(src, &path).await?;
+            }
+        }
+        Ok(key)
+    }
+
+    /// A stored file opened for reading, with its length, or `None` when there is none.
+    pub async fn open(&self, key: &str) -> std::io::Result<Option<(tokio::fs::File, u64)>> {
+        if !valid_key(key) {
+            return Ok(None);
+        }
+        match self {
+            FileStore::Local(root) => match tokio::fs::File::open(Self::path(root, key)).await {
+                Ok(f) => {
+                    let len = f.metadata().await?.len();
+                    Ok(Some((f, len)))
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            },
+        }
+    }
+
     /// The bytes of a key, or `None` when there are none.
     pub async fn get(&self, key: &str) -> std::io::Result<Option<Vec<u8>>> {
         if !valid_key(key) {
@@ -100,5 +161,25 @@ mod tests {
         assert_eq!(files.get(&key_of(b"missing")).await.unwrap(), None);
         // A key is never a path.
         assert_eq!(files.get("../../etc/passwd").await.unwrap(), None);
+        assert!(files.open("../../etc/passwd").await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_finished_file_is_moved_in_under_its_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = FileStore::local(dir.path());
+        let scratch = files.scratch().await.unwrap();
+        let src = scratch.join("batch.zip");
+        std::fs::write(&src, b"PK zip bytes").unwrap();
+        let key = files.put_file(&src).await.unwrap();
+        assert_eq!(key, key_of(b"PK zip bytes"));
+        assert!(!src.exists(), "moved, not copied");
+        let (_, len) = files.open(&key).await.unwrap().expect("stored");
+        assert_eq!(len, 12);
+        assert_eq!(files.get(&key).await.unwrap().unwrap(), b"PK zip bytes");
+        // The same content again: kept once, the second source removed.
+        std::fs::write(&src, b"PK zip bytes").unwrap();
+        assert_eq!(files.put_file(&src).await.unwrap(), key);
+        assert!(!src.exists());
     }
 }

@@ -46,7 +46,7 @@ pub async fn drain(app: &AppState) {
                     Some(r) => r.0.clone(),
                     None => {
                         tracing::error!("job {} ({}) failed: {e:#}", job.id, job.kind);
-                        "处理过程中出现错误，请重新上传或联系管理员。".to_owned()
+                        "处理过程中出现错误，请重试；仍不成功请联系管理员。".to_owned()
                     }
                 };
                 app.store

@@ -24,11 +24,13 @@ const FONT_FILES: [&str; 2] = ["NotoSerifCJK-Regular.ttc", "NotoSerifCJK-Bold.tt
 
 #[derive(Debug, thiserror::Error, Clone)]
 pub enum PrintError {
+    /// The directory is for the log (Debug), not for the page.
     #[error(
-        "证书字体未安装：在 {0} 找不到 {FAMILY}（Debian 软件包 fonts-noto-cjk），无法生成 PDF。请联系系统管理员安装后重试。"
+        "证书字体未安装：服务器上找不到 {FAMILY}（Debian 软件包 fonts-noto-cjk），暂时无法生成 PDF。请联系系统管理员安装字体。"
     )]
     FontMissing(String),
-    #[error("证书模板有误：{0}")]
+    /// The template or the data did not typeset; the details are for the log.
+    #[error("证书排版出错，暂时无法生成 PDF。请稍后重试或联系系统管理员。")]
     Template(String),
 }
 
@@ -59,11 +61,12 @@ impl Fonts {
     }
 }
 
-/// The fonts of a site, read on first use; a failed read is remembered, not retried per page.
+/// The fonts of a site, read on first use. A failed read is tried again on the next print,
+/// so fonts installed while the server runs are found without a restart.
 #[derive(Clone)]
 pub struct Printer {
     dir: PathBuf,
-    fonts: Arc<OnceLock<Result<Fonts, PrintError>>>,
+    fonts: Arc<OnceLock<Fonts>>,
 }
 
 impl Printer {
@@ -75,10 +78,15 @@ impl Printer {
     }
 
     pub fn fonts(&self) -> Result<&Fonts, PrintError> {
+        if let Some(f) = self.fonts.get() {
+            return Ok(f);
+        }
+        let loaded = Fonts::load(&self.dir)?;
+        // Two first prints at once both read the fonts; one set is kept.
+        let _ = self.fonts.set(loaded);
         self.fonts
-            .get_or_init(|| Fonts::load(&self.dir))
-            .as_ref()
-            .map_err(Clone::clone)
+            .get()
+            .ok_or_else(|| PrintError::FontMissing(self.dir.display().to_string()))
     }
 
     /// Typesets `template` with the virtual `files` (name, content) into a PDF. `ident` names

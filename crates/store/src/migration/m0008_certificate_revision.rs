@@ -29,7 +29,15 @@ impl MigrationTrait for Migration {
         m.create_index(unique("certificate", &["number", "revision"]))
             .await?;
         // One valid certificate per person's year and per cycle, however many clicks at once.
+        // Two issues at once could leave two valid before this; the newer one stays valid.
         let db = m.get_connection();
+        db.execute_unprepared(
+            "UPDATE certificate SET state = 'superseded' WHERE state = 'valid' AND EXISTS \
+             (SELECT 1 FROM certificate n WHERE n.account_id = certificate.account_id \
+             AND n.kind = certificate.kind AND n.state = 'valid' AND n.id > certificate.id \
+             AND (n.year = certificate.year OR n.cycle_id = certificate.cycle_id))",
+        )
+        .await?;
         db.execute_unprepared(
             "CREATE UNIQUE INDEX ix_certificate_valid_year ON certificate (account_id, kind, year) \
              WHERE state = 'valid' AND year IS NOT NULL",

@@ -56,13 +56,19 @@ pub async fn start(
     CsrfForm(f): CsrfForm<StartForm>,
 ) -> AppResult<Response> {
     let acting = policy::acting_for(&app, &user, &ip, Action::PrintCertificates).await?;
-    let year = f
-        .year
-        .trim()
-        .parse()
-        .ok()
-        .filter(|y| (1980..=super::unit::default_year(&app)).contains(y))
-        .unwrap_or_else(|| super::unit::default_year(&app));
+    let year = match f.year.trim().parse::<i32>() {
+        Ok(y) if (1980..=super::unit::default_year(&app)).contains(&y) => y,
+        _ => {
+            user.session.flash(
+                "error",
+                format!(
+                    "培训年度“{}”有误：只能打印已结束的年度的证书。",
+                    f.year.trim()
+                ),
+            );
+            return Ok(Redirect::to("/org/certificates").into_response());
+        }
+    };
     if let Once::Respond(r) = forms::begin_once(&app, &f.form_key).await? {
         return Ok(r);
     }
@@ -182,23 +188,26 @@ pub async fn download(
     let job = own_job(&app, &ip, &user, id).await?;
     let outcome: Outcome = serde_json::from_str(&job.result).unwrap_or_default();
     let args: Args = serde_json::from_str(&job.args).map_err(|e| AppError::Internal(e.into()))?;
-    let bytes = match (job.state.as_str(), outcome.file.as_str()) {
+    let opened = match (job.state.as_str(), outcome.file.as_str()) {
         ("done", key) if !key.is_empty() => {
-            app.files.get(key).await.map_err(anyhow::Error::from)?
+            app.files.open(key).await.map_err(anyhow::Error::from)?
         }
         _ => None,
     };
-    let Some(bytes) = bytes else {
+    let Some((file, len)) = opened else {
         return Ok(error_page(
             axum::http::StatusCode::NOT_FOUND,
             "文件尚未生成",
             "批量打印尚未完成或已失败，请返回批量打印页面查看进度。",
         ));
     };
+    // Streamed from the file store: a ZIP of thousands of certificates is never read whole.
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
     Ok((
         [
             (header::CONTENT_TYPE, "application/zip".to_owned()),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::CONTENT_LENGTH, len.to_string()),
             (
                 header::CONTENT_DISPOSITION,
                 format!(
@@ -208,9 +217,18 @@ pub async fn download(
                 ),
             ),
         ],
-        bytes,
+        body,
     )
         .into_response())
+}
+
+/// Removes a half-written ZIP when the job stops early (a stored one was moved away already).
+struct Scratch(std::path::PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// Rows fetched per statement while the job collects the staff.
@@ -256,17 +274,27 @@ pub async fn run(app: &AppState, job: &Job) -> anyhow::Result<String> {
     app.store.job_progress(job.id, 0, total, app.now()).await?;
     let rules = app.store.rule_sets().await?;
     let series = app.store.series().await?;
-    let held: Vec<i64> = rows.iter().filter_map(|r| r.certificate_id).collect();
-    let certificates = app.store.certificates_by_ids(&held).await?;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    // The ZIP grows in a scratch file, one PDF at a time, so a unit of thousands never holds
+    // its whole archive in memory; it is then moved into the file store under its content.
+    let scratch = app.files.scratch().await?.join(format!(
+        "certificates-{}-{}.zip",
+        job.id,
+        std::process::id()
+    ));
+    let _cleanup = Scratch(scratch.clone());
+    let mut zip = Some(zip::ZipWriter::new(std::fs::File::create(&scratch)?));
     // PDFs are compressed already; storing them keeps the job fast.
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(false);
     let mut issued = 0;
     for (i, r) in rows.iter().enumerate() {
-        let existing = r
-            .certificate_id
-            .and_then(|id| certificates.iter().find(|c| c.id == id).cloned());
+        // Read again now, not at the start: a recount or regeneration during the batch must
+        // not put a superseded certificate in the ZIP.
+        let existing = app
+            .store
+            .valid_certificate(r.account_id, "year", Some(args.year), None)
+            .await?;
         let cert = match existing {
             Some(c) => c,
             None => {
@@ -280,7 +308,8 @@ pub async fn run(app: &AppState, job: &Job) -> anyhow::Result<String> {
                         year: Some(args.year),
                         cycle_id: None,
                         issued_by: job.created_by,
-                        recount_of: None,
+                        replaces: None,
+                        recount: false,
                     },
                     &facts,
                 )
@@ -291,7 +320,7 @@ pub async fn run(app: &AppState, job: &Job) -> anyhow::Result<String> {
                         issued += 1;
                         c
                     }
-                    // Issued by a click during the batch, or by this job before a restart.
+                    // Issued by a click a moment ago.
                     None => app
                         .store
                         .valid_certificate(r.account_id, "year", Some(args.year), None)
@@ -304,19 +333,31 @@ pub async fn run(app: &AppState, job: &Job) -> anyhow::Result<String> {
         let printer = app.printer.clone();
         let url = app.config.public_url.clone();
         let name = format!("{}-{}.pdf", printed_number(&cert), r.real_name);
-        let bytes = tokio::task::spawn_blocking(move || pdf::render(&printer, &cert, &facts, &url))
-            .await?
-            .map_err(|e| Refused(e.to_string()))?;
-        zip.start_file(name, stored)?;
-        zip.write_all(&bytes)?;
+        let mut writer = zip.take().ok_or_else(|| anyhow::anyhow!("zip lost"))?;
+        // Typesetting and writing block: both run on the blocking pool.
+        writer = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let bytes =
+                pdf::render(&printer, &cert, &facts, &url).map_err(|e| Refused(e.to_string()))?;
+            writer.start_file(name, stored)?;
+            writer.write_all(&bytes)?;
+            Ok(writer)
+        })
+        .await??;
+        zip = Some(writer);
         if (i + 1) % 10 == 0 {
             app.store
                 .job_progress(job.id, i as i64 + 1, total, app.now())
                 .await?;
         }
     }
-    let bytes = zip.finish()?.into_inner();
-    let file = app.files.put(&bytes).await?;
+    let writer = zip.take().ok_or_else(|| anyhow::anyhow!("zip lost"))?;
+    let bytes = tokio::task::spawn_blocking(move || -> anyhow::Result<u64> {
+        let file = writer.finish()?;
+        file.sync_all()?;
+        Ok(file.metadata()?.len())
+    })
+    .await??;
+    let file = app.files.put_file(&scratch).await?;
     app.store
         .job_progress(job.id, total, total, app.now())
         .await?;
@@ -324,6 +365,6 @@ pub async fn run(app: &AppState, job: &Job) -> anyhow::Result<String> {
         file,
         count: rows.len(),
         issued,
-        bytes: bytes.len(),
+        bytes: bytes as usize,
     })?)
 }

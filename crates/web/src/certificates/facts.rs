@@ -40,23 +40,34 @@ impl Facts {
     /// Whether the hours and counts differ from `other` (names and units may be renamed
     /// without making a certificate wrong).
     pub fn figures_differ(&self, other: &Facts) -> bool {
-        (
-            &self.public,
-            &self.professional,
-            &self.elective,
-            &self.public_count,
-            &self.professional_count,
-            &self.elective_count,
-            &self.result,
-        ) != (
-            &other.public,
-            &other.professional,
-            &other.elective,
-            &other.public_count,
-            &other.professional_count,
-            &other.elective_count,
-            &other.result,
-        )
+        // Certificates printed before course counts were kept have none; their hours decide.
+        let counts = |f: &Facts| {
+            if f.public_count.is_empty() {
+                None
+            } else {
+                Some((
+                    f.public_count.clone(),
+                    f.professional_count.clone(),
+                    f.elective_count.clone(),
+                ))
+            }
+        };
+        let counts_differ = match (counts(self), counts(other)) {
+            (Some(a), Some(b)) => a != b,
+            _ => false,
+        };
+        counts_differ
+            || (
+                &self.public,
+                &self.professional,
+                &self.elective,
+                &self.result,
+            ) != (
+                &other.public,
+                &other.professional,
+                &other.elective,
+                &other.result,
+            )
     }
 }
 
@@ -201,5 +212,20 @@ mod tests {
         assert!(short.figures_differ(&f));
         let (none, _) = of_year(&holder(), &sums(240, 480, 0), None);
         assert_eq!(none.result, "无验证规则");
+        // A certificate printed before counts were kept differs only when its hours do.
+        let old = Facts {
+            public_count: String::new(),
+            professional_count: String::new(),
+            elective_count: String::new(),
+            total_count: String::new(),
+            ..f.clone()
+        };
+        assert!(!old.figures_differ(&f));
+        assert!(old.figures_differ(&short));
+        let one_more = Facts {
+            public_count: "3".into(),
+            ..f.clone()
+        };
+        assert!(one_more.figures_differ(&f), "a course more is a change");
     }
 }

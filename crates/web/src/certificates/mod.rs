@@ -28,7 +28,7 @@ use crate::audit::ClientIp;
 use crate::auth::{AsSelf, CurrentUser};
 use crate::clock::display_time;
 use crate::error::{AppError, AppResult, error_page};
-use crate::forms::CsrfForm;
+use crate::forms::{self, CsrfForm, Once, new_form_key};
 use crate::layout::Chrome;
 use crate::policy;
 use crate::records::RuleContext;
@@ -69,6 +69,7 @@ pub struct YearLine {
     total: String,
     result: &'static str,
     certificate: Option<(i64, String)>,
+    form_key: String,
 }
 
 pub struct CycleLine {
@@ -190,7 +191,8 @@ pub async fn one_year(
         .find(|f| f.year == year && f.total != "0.0"))
 }
 
-/// What to issue: whose certificate, of which year or cycle, and whether it recounts one.
+/// What to issue: whose certificate, of which year or cycle, the valid one it replaces (as
+/// the caller saw it), and whether it recounts that one (same number, next revision).
 pub struct Issue<'a> {
     pub kind: CertificateKind,
     pub account_id: i64,
@@ -198,11 +200,12 @@ pub struct Issue<'a> {
     pub year: Option<i32>,
     pub cycle_id: Option<i64>,
     pub issued_by: i64,
-    pub recount_of: Option<&'a Certificate>,
+    pub replaces: Option<&'a Certificate>,
+    pub recount: bool,
 }
 
-/// Issues a certificate with a fresh verification code; `None` when someone issued the same
-/// certificate at the same moment (the caller shows theirs).
+/// Issues a certificate with a fresh verification code; `None` when the valid certificate is
+/// no longer the one the caller saw (someone issued, recounted or regenerated it meanwhile).
 pub async fn issue(app: &AppState, i: &Issue<'_>, facts: &Facts) -> AppResult<Option<Certificate>> {
     let facts_json = serde_json::to_string(facts)?;
     for _ in 0..5 {
@@ -223,7 +226,11 @@ pub async fn issue(app: &AppState, i: &Issue<'_>, facts: &Facts) -> AppResult<Op
                     facts: &facts_json,
                     code: &code,
                     issued_by: i.issued_by,
-                    recount_of: i.recount_of.map(|c| (c.number.as_str(), c.revision)),
+                    replaces: i.replaces.map(|c| c.id),
+                    recount_of: i
+                        .replaces
+                        .filter(|_| i.recount)
+                        .map(|c| (c.number.as_str(), c.revision)),
                 },
                 |id| number(kind, year, id),
                 app.now(),
@@ -250,10 +257,11 @@ pub fn printed_number(c: &Certificate) -> String {
 /// A certificate as a PDF, typeset off the request threads.
 pub async fn pdf_response(app: &AppState, cert: Certificate) -> AppResult<Response> {
     if cert.state != CertificateState::Valid.code() {
+        let (state, _) = state_view(&cert.state);
         return Ok(error_page(
             axum::http::StatusCode::GONE,
             "此证书已作废",
-            "此证书已被新的证书取代，不能再打印。请打印当前有效的证书。",
+            &format!("此证书{state}，不能再打印。请打印当前有效的证书。"),
         ));
     }
     let facts: Facts =
@@ -278,7 +286,7 @@ pub async fn pdf_response(app: &AppState, cert: Certificate) -> AppResult<Respon
         )
             .into_response()),
         Err(e) => {
-            tracing::error!("printing certificate {name}: {e}");
+            tracing::error!("printing certificate {name}: {e:?}");
             Ok(error_page(
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
                 "证书暂时无法打印",
@@ -305,6 +313,7 @@ pub async fn list(State(app): State<AppState>, AsSelf(user): AsSelf) -> AppResul
                 total: f.total,
                 result: if met { "达标" } else { "未达标" },
                 certificate: valid_of(&|c| c.year == Some(f.year)),
+                form_key: new_form_key(),
             })
             .collect(),
         None => Vec::new(),
@@ -339,28 +348,43 @@ pub async fn list(State(app): State<AppState>, AsSelf(user): AsSelf) -> AppResul
 #[serde(default)]
 pub struct YearForm {
     year: i32,
+    form_key: String,
 }
 
-/// Issues the certificate of a past year, with the figures of today frozen in it; a certificate
-/// issued before for that year is superseded.
+/// Issues the certificate of a past year, with the figures of today frozen in it; the valid
+/// certificate of that year, if any, is superseded. Once per form, however often it is sent.
 pub async fn issue_year(
     State(app): State<AppState>,
     AsSelf(user): AsSelf,
     CsrfForm(f): CsrfForm<YearForm>,
 ) -> AppResult<Response> {
     let back = Redirect::to("/me/certificates").into_response();
+    if let Once::Respond(r) = forms::begin_once(&app, &f.form_key).await? {
+        return Ok(r);
+    }
     let Some(cx) = RuleContext::of_person(&app, user.account.id).await? else {
+        forms::abandon_once(&app, &f.form_key).await?;
         user.session
             .flash("error", "请先绑定工作单位并经单位确认后再生成证书。");
         return Ok(back);
     };
     let Some(facts) = one_year(&app, &user.account, &cx, f.year).await? else {
+        forms::abandon_once(&app, &f.form_key).await?;
         user.session.flash(
             "error",
             "该年度没有已审核通过的学时，或年度尚未结束，不能生成证书。",
         );
         return Ok(back);
     };
+    let current = app
+        .store
+        .valid_certificate(
+            user.account.id,
+            CertificateKind::Year.code(),
+            Some(f.year),
+            None,
+        )
+        .await?;
     let made = issue(
         &app,
         &Issue {
@@ -370,28 +394,31 @@ pub async fn issue_year(
             year: Some(f.year),
             cycle_id: None,
             issued_by: user.account.id,
-            recount_of: None,
+            replaces: current.as_ref(),
+            recount: false,
         },
         &facts,
     )
     .await?;
-    Ok(issued_redirect(&user, made, "/me/certificates"))
+    let to = issued_to(&user, made);
+    forms::finish_once(&app, &f.form_key, &to).await?;
+    Ok(Redirect::to(&to).into_response())
 }
 
-/// After an issue: the new certificate, or the list when another click issued one first.
-fn issued_redirect(user: &CurrentUser, made: Option<Certificate>, list: &str) -> Response {
+/// After an issue: the new certificate, or the list when the valid one changed meanwhile.
+fn issued_to(user: &CurrentUser, made: Option<Certificate>) -> String {
     match made {
         Some(cert) => {
             user.session
                 .flash("success", format!("已生成证书 {}。", printed_number(&cert)));
-            Redirect::to(&format!("/me/certificates/{}", cert.id)).into_response()
+            format!("/me/certificates/{}", cert.id)
         }
         None => {
             user.session.flash(
                 "error",
-                "证书刚刚已由他人（或另一次点击）生成，请查看列表。",
+                "证书刚刚已由单位或另一次操作更新，未再生成；请查看列表中的当前证书。",
             );
-            Redirect::to(list).into_response()
+            "/me/certificates".to_owned()
         }
     }
 }
@@ -402,7 +429,8 @@ pub struct CycleForm {
     cycle: i64,
 }
 
-/// Issues the certificate of an approved cycle verification, with the figures it was approved on.
+/// Issues the certificate of an approved cycle verification, with the figures it was approved
+/// on; those never change, so an issued one is shown rather than issued again.
 pub async fn issue_cycle(
     State(app): State<AppState>,
     ip: ClientIp,
@@ -422,22 +450,47 @@ pub async fn issue_cycle(
             .flash("error", "周期验证审核通过后才能生成证书。");
         return Ok(Redirect::to("/me/certificates").into_response());
     }
+    let kind = CertificateKind::Cycle;
+    if let Some(held) = app
+        .store
+        .valid_certificate(c.account_id, kind.code(), None, Some(c.id))
+        .await?
+    {
+        return Ok(Redirect::to(&format!("/me/certificates/{}", held.id)).into_response());
+    }
     let facts = cycle_facts(&app, &c).await?;
     let made = issue(
         &app,
         &Issue {
-            kind: CertificateKind::Cycle,
+            kind,
             account_id: c.account_id,
             unit_id: c.unit_id,
             year: None,
             cycle_id: Some(c.id),
             issued_by: user.account.id,
-            recount_of: None,
+            replaces: None,
+            recount: false,
         },
         &facts,
     )
     .await?;
-    Ok(issued_redirect(&user, made, "/me/certificates"))
+    let to = match made {
+        Some(cert) => {
+            user.session
+                .flash("success", format!("已生成证书 {}。", printed_number(&cert)));
+            format!("/me/certificates/{}", cert.id)
+        }
+        // A twin click issued it a moment ago.
+        None => match app
+            .store
+            .valid_certificate(c.account_id, kind.code(), None, Some(c.id))
+            .await?
+        {
+            Some(held) => format!("/me/certificates/{}", held.id),
+            None => "/me/certificates".to_owned(),
+        },
+    };
+    Ok(Redirect::to(&to).into_response())
 }
 
 /// The facts of an approved cycle verification, from the figures frozen at its submission.

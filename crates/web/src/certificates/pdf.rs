@@ -99,14 +99,20 @@ pub fn render(
                 facts.name, period, facts.promotion, facts.target, facts.result
             )
         } else {
-            format!(
-                "兹证明{}同志{}参加专业技术人员继续教育，经审核确认的学时如下，年度验证结果为{}。",
-                facts.name, period, facts.result
-            )
+            match facts.result.as_str() {
+                "达标" | "未达标" => format!(
+                    "兹证明{}同志{}参加专业技术人员继续教育，经审核确认的学时如下，年度验证{}。",
+                    facts.name, period, facts.result
+                ),
+                _ => format!(
+                    "兹证明{}同志{}参加专业技术人员继续教育，经审核确认的学时如下。",
+                    facts.name, period
+                ),
+            }
         },
         facts: list,
         hours: Hours {
-            head: ["", "公需科目", "专业科目", "个人选修", "合计"],
+            head: ["", "公需科目", "专业科目", "选修科目", "合计"],
             rows: vec![
                 [
                     "门数".into(),

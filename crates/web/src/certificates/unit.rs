@@ -243,7 +243,10 @@ pub async fn print(
 ) -> AppResult<Response> {
     let acting = policy::acting_for(&app, &user, &ip, Action::PrintCertificates).await?;
     let (person, cx) = staff_member(&app, &ip, &user, acting, f.account).await?;
-    let year = ended_year(&app, &f.year);
+    let year = match posted_year(&app, &user, &f.year) {
+        Ok(y) => y,
+        Err(r) => return Ok(*r),
+    };
     let kind = CertificateKind::Year.code();
     if let Some(c) = app
         .store
@@ -255,7 +258,12 @@ pub async fn print(
     let Some(facts) = one_year(&app, &person, &cx, year).await? else {
         return Ok(no_hours(&user, &person, year));
     };
-    let made = issue(&app, &year_issue(&person, &cx, year, &user, None), &facts).await?;
+    let made = issue(
+        &app,
+        &year_issue(&person, &cx, year, &user, None, false),
+        &facts,
+    )
+    .await?;
     let cert = match made {
         Some(c) => c,
         // A twin click issued it a moment ago: print that one.
@@ -276,7 +284,8 @@ fn year_issue<'a>(
     cx: &RuleContext,
     year: i32,
     user: &CurrentUser,
-    recount_of: Option<&'a Certificate>,
+    replaces: Option<&'a Certificate>,
+    recount: bool,
 ) -> Issue<'a> {
     Issue {
         kind: CertificateKind::Year,
@@ -285,7 +294,27 @@ fn year_issue<'a>(
         year: Some(year),
         cycle_id: None,
         issued_by: user.account.id,
-        recount_of,
+        replaces,
+        recount,
+    }
+}
+
+/// The year a form names, when it has ended; otherwise the list again with a message, since
+/// acting on another year than the one asked for would print the wrong certificate.
+fn posted_year(app: &AppState, user: &CurrentUser, asked: &str) -> Result<i32, Box<Response>> {
+    match asked.trim().parse::<i32>() {
+        Ok(y) if (1980..=default_year(app)).contains(&y) => Ok(y),
+        _ => {
+            user.session.flash(
+                "error",
+                format!(
+                    "培训年度“{}”有误：只能打印已结束的年度（{}年及以前）的证书。",
+                    asked.trim(),
+                    default_year(app)
+                ),
+            );
+            Err(Box::new(Redirect::to("/org/certificates").into_response()))
+        }
     }
 }
 
@@ -310,7 +339,10 @@ pub async fn regenerate(
 ) -> AppResult<Response> {
     let acting = policy::acting_for(&app, &user, &ip, Action::PrintCertificates).await?;
     let (person, cx) = staff_member(&app, &ip, &user, acting, f.account).await?;
-    let year = ended_year(&app, &f.year);
+    let year = match posted_year(&app, &user, &f.year) {
+        Ok(y) => y,
+        Err(r) => return Ok(*r),
+    };
     if let Once::Respond(r) = forms::begin_once(&app, &f.form_key).await? {
         return Ok(r);
     }
@@ -318,7 +350,16 @@ pub async fn regenerate(
         forms::abandon_once(&app, &f.form_key).await?;
         return Ok(no_hours(&user, &person, year));
     };
-    let made = issue(&app, &year_issue(&person, &cx, year, &user, None), &facts).await?;
+    let current = app
+        .store
+        .valid_certificate(person.id, CertificateKind::Year.code(), Some(year), None)
+        .await?;
+    let made = issue(
+        &app,
+        &year_issue(&person, &cx, year, &user, current.as_ref(), false),
+        &facts,
+    )
+    .await?;
     match made {
         Some(c) => user.session.flash(
             "success",
@@ -347,7 +388,10 @@ pub async fn recount(
 ) -> AppResult<Response> {
     let acting = policy::acting_for(&app, &user, &ip, Action::PrintCertificates).await?;
     let (person, cx) = staff_member(&app, &ip, &user, acting, f.account).await?;
-    let year = ended_year(&app, &f.year);
+    let year = match posted_year(&app, &user, &f.year) {
+        Ok(y) => y,
+        Err(r) => return Ok(*r),
+    };
     let to = back(year);
     if let Once::Respond(r) = forms::begin_once(&app, &f.form_key).await? {
         return Ok(r);
@@ -384,7 +428,7 @@ pub async fn recount(
             } else {
                 let made = issue(
                     &app,
-                    &year_issue(&person, &cx, year, &user, Some(&old)),
+                    &year_issue(&person, &cx, year, &user, Some(&old), true),
                     &new,
                 )
                 .await?;
@@ -419,13 +463,14 @@ pub async fn pdf(
     let Some(cert) = app.store.certificate(id).await? else {
         return Err(policy::deny(&app, &user, &ip, &format!("打印证书 {id}")).await);
     };
-    // The unit that issued it, or the person's employer of now (who moved since).
+    // Only the person's employer of now prints: a unit the person left sees their
+    // certificates no more, whichever unit issued them.
     let employs = match RuleContext::of_person(&app, cert.account_id).await? {
         Some(cx) => app.store.org_reaches(acting.org.id, cx.unit_id).await?,
         None => false,
     };
-    if !employs && !app.store.org_reaches(acting.org.id, cert.unit_id).await? {
-        return Err(policy::deny(&app, &user, &ip, &format!("打印他单位的证书 {id}")).await);
+    if !employs {
+        return Err(policy::deny(&app, &user, &ip, &format!("打印非本单位人员的证书 {id}")).await);
     }
     pdf_response(&app, cert).await
 }

@@ -1,4 +1,4 @@
-//! Demo certificates: 2025 certificates of three staff of 广州市第一中学 (one of them
+//! Demo certificates: last year's certificates of three staff of 广州市第一中学 (one of them
 //! regenerated, so its first certificate shows as superseded on the public page) and the
 //! certificate of the approved cycle verification. 张伟 gets none: issuing his is the tour.
 
@@ -18,7 +18,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
     let Some(binding) = app.store.open_binding(zhangwei.id).await? else {
         return Ok(());
     };
-    let year = 2025;
+    let year = chrono::Datelike::year(&app.today()) - 1;
     let staff = app
         .store
         .staff_certificates(
@@ -40,18 +40,24 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
             continue;
         }
         let (facts, _) = row_facts(r, year, &rules, &series);
-        let what = Issue {
+        let first = |replaces| Issue {
             kind: CertificateKind::Year,
             account_id: r.account_id,
             unit_id: r.unit_id,
             year: Some(year),
             cycle_id: None,
             issued_by: clerk.id,
-            recount_of: None,
+            replaces,
+            recount: false,
         };
+        let issued = issue(app, &first(None), &facts)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo certificate: {e:?}"))?;
         // The first is regenerated once: its first number stays verifiable, as superseded.
-        for _ in 0..if n == 0 { 2 } else { 1 } {
-            issue(app, &what, &facts)
+        if n == 0
+            && let Some(old) = issued
+        {
+            issue(app, &first(Some(&old)), &facts)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo certificate: {e:?}"))?;
         }
@@ -64,7 +70,11 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
             .into_iter()
             .find(|c| c.state == "approved");
         if let Some(c) = approved
-            && app.store.certificates_of(p.id).await?.is_empty()
+            && app
+                .store
+                .valid_certificate(p.id, "cycle", None, Some(c.id))
+                .await?
+                .is_none()
         {
             let facts = cycle_facts(app, &c)
                 .await
@@ -78,7 +88,8 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                     year: None,
                     cycle_id: Some(c.id),
                     issued_by: p.id,
-                    recount_of: None,
+                    replaces: None,
+                    recount: false,
                 },
                 &facts,
             )

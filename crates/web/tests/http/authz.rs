@@ -1851,6 +1851,12 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
         }
         Obj::CertificateOfSubject => {
             let p = person().await;
+            // Confirmed at A: a unit prints only the certificates of its staff of now.
+            store
+                .request_binding(p, w.yz, "confirmed", now)
+                .await
+                .unwrap()
+                .unwrap();
             let bytes: [u8; 12] = std::array::from_fn(|i| (n as usize * 7 + i * 3) as u8);
             let code = domain::certificate::code_from_bytes(&bytes);
             let id = store
@@ -1864,6 +1870,7 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                         facts: "{}",
                         code: &code,
                         issued_by: p,
+                        replaces: None,
                         recount_of: None,
                     },
                     |id| format!("JXND2025{id:08}"),
@@ -2051,6 +2058,7 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                             facts: "{}",
                             code: &code,
                             issued_by: p,
+                            replaces: None,
                             recount_of: None,
                         },
                         |id| format!("JXND2025{id:08}"),
