@@ -23,6 +23,32 @@ const MAX_CELLS: usize = (MAX_ROWS + 1) * 32;
 /// Merged ranges named in the message at most.
 const MERGES_NAMED: usize = 5;
 
+pub const TOO_LARGE_INSIDE: &str =
+    "文件解压后过大（超过200MB），不像是学时导入模板，请只保留一个工作表和需要导入的数据后再上传";
+
+/// What an upload may hold once unzipped. The reader keeps shared strings and styles in
+/// memory, so a small file that unzips to gigabytes (a zip bomb) is refused before reading.
+const MAX_UNZIPPED: u64 = 200 * 1024 * 1024;
+const MAX_ENTRIES: usize = 2_000;
+
+/// Refuses an archive whose entries, as its directory declares them, unzip to more than
+/// `max_total` bytes (or hold implausibly many entries).
+fn check_unzipped(bytes: &[u8], max_total: u64) -> Result<(), String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| NOT_XLSX.to_owned())?;
+    if zip.len() > MAX_ENTRIES {
+        return Err(TOO_LARGE_INSIDE.to_owned());
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|_| NOT_XLSX.to_owned())?;
+        total = total.saturating_add(entry.size());
+        if total > max_total {
+            return Err(TOO_LARGE_INSIDE.to_owned());
+        }
+    }
+    Ok(())
+}
+
 /// The first visible worksheet of an .xlsx file, as (1-based row number, cells) for every row
 /// with anything in it, in sheet order; the first row returned, the first one used, is taken as
 /// the header. A cell's index is the same column in every row, counted from the leftmost column
@@ -34,6 +60,7 @@ const MERGES_NAMED: usize = 5;
 /// merged cells reaching below the first row (the merged value sits in one cell only, the others
 /// would read as empty).
 pub fn read_first_sheet(bytes: &[u8]) -> Result<Vec<(u32, Vec<Cell>)>, String> {
+    check_unzipped(bytes, MAX_UNZIPPED)?;
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         XlsxError::Password => "文件设置了密码，请取消密码后再上传".to_owned(),
         _ => NOT_XLSX.to_owned(),
@@ -428,6 +455,33 @@ mod tests {
         ] {
             assert_eq!(read_first_sheet(bytes), Err(NOT_XLSX.to_owned()));
         }
+    }
+
+    #[test]
+    fn a_file_that_unzips_to_too_much_is_refused_before_reading() {
+        // A real workbook passes; the same limit scaled down refuses it, and an archive with
+        // a megabyte of zeros in a few kilobytes is refused under a smaller limit.
+        let real = book(|ws| write_header(ws, 0, 0));
+        assert_eq!(check_unzipped(&real, MAX_UNZIPPED), Ok(()));
+        assert_eq!(check_unzipped(&real, 100), Err(TOO_LARGE_INSIDE.to_owned()));
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        w.start_file(
+            "xl/sharedStrings.xml",
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
+        std::io::Write::write_all(&mut w, &vec![b'0'; 1 << 20]).unwrap();
+        let bomb = w.finish().unwrap().into_inner();
+        assert!(bomb.len() < 20_000, "{} bytes", bomb.len());
+        assert_eq!(
+            check_unzipped(&bomb, 512 * 1024),
+            Err(TOO_LARGE_INSIDE.to_owned())
+        );
+        assert_eq!(
+            check_unzipped(b"not a zip", MAX_UNZIPPED),
+            Err(NOT_XLSX.to_owned())
+        );
     }
 
     #[test]
