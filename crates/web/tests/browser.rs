@@ -2200,6 +2200,22 @@ async fn records_journey() {
             assert_eq!(p.text("main h1").await?, "批量申报");
             assert!(p.displayed("input#file").await?);
             shoot_noting(&p, "14-import", true, &mut notes).await?;
+            // A workbook with mistakes: the preview names each row's and cell's errors.
+            let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/import_errors.xlsx");
+            p.d.find(By::Css("input#file"))
+                .await?
+                .send_keys(fixture.to_string_lossy())
+                .await?;
+            p.submit().await?;
+            assert!(
+                p.path().await?.starts_with("/org/records/import/"),
+                "the preview of the upload: {}",
+                p.body_text().await?
+            );
+            shoot_noting(&p, "14b-import-preview", true, &mut notes).await?;
+            p.goto("/org/records/settings").await?;
+            shoot_noting(&p, "14c-review-settings", true, &mut notes).await?;
             p.sign_out().await?;
 
             // 6. The approved hours count in zhangwei's year.
