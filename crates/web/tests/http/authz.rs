@@ -1646,6 +1646,37 @@ struct Obtained {
     subject: Option<String>,
 }
 
+/// A valid 2025 certificate of `person` issued by `unit`, with facts that match nothing.
+async fn stored_certificate(app: &TestApp, person: i64, unit: i64, seed: u32) -> i64 {
+    let bytes: [u8; 12] = std::array::from_fn(|i| (seed as usize * 7 + i * 3) as u8);
+    let code = domain::certificate::code_from_bytes(&bytes);
+    let issued = app
+        .state
+        .store
+        .issue_certificate(
+            &store::certificates::NewCertificate {
+                kind: "year",
+                account_id: person,
+                unit_id: unit,
+                year: Some(2025),
+                cycle_id: None,
+                facts: "{}",
+                code: &code,
+                issued_by: person,
+                replaces: None,
+                recount_of: None,
+            },
+            |id| format!("JXND2025{id:08}"),
+            app.state.now(),
+        )
+        .await
+        .unwrap();
+    match issued {
+        store::certificates::Issued::Done(c) => c.id,
+        other => panic!("issue: {other:?}"),
+    }
+}
+
 async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
     let store = &app.state.store;
     let now = app.state.now();
@@ -1857,31 +1888,7 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .await
                 .unwrap()
                 .unwrap();
-            let bytes: [u8; 12] = std::array::from_fn(|i| (n as usize * 7 + i * 3) as u8);
-            let code = domain::certificate::code_from_bytes(&bytes);
-            let id = store
-                .issue_certificate(
-                    &store::certificates::NewCertificate {
-                        kind: "year",
-                        account_id: p,
-                        unit_id: w.yz,
-                        year: Some(2025),
-                        cycle_id: None,
-                        facts: "{}",
-                        code: &code,
-                        issued_by: p,
-                        replaces: None,
-                        recount_of: None,
-                    },
-                    |id| format!("JXND2025{id:08}"),
-                    now,
-                )
-                .await
-                .unwrap();
-            let store::certificates::Issued::Done(cert) = id else {
-                panic!("issue: {id:?}")
-            };
-            let id = cert.id;
+            let id = stored_certificate(app, p, w.yz, n).await;
             Obtained {
                 id,
                 att: 0,
@@ -1895,38 +1902,7 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .await
                 .unwrap()
                 .unwrap();
-            let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-            let id = store
-                .create_cycle(
-                    &store::cycles::NewCycle {
-                        account_id: p,
-                        unit_id: w.yz,
-                        promotion: "senior",
-                        target_qualification: "高级教师",
-                        target_level: "fugao",
-                        discipline: "social",
-                        series_code: "zhongxiaoxue",
-                        qualification_date: chrono::NaiveDate::from_ymd_opt(2020, 9, 1).unwrap(),
-                        applied_on: day,
-                        year_from: 2021,
-                        year_to: 2025,
-                        includes_current: false,
-                        chain: &[w.yz, w.gzjy, w.gzhr],
-                        frozen: "{}",
-                        met: false,
-                    },
-                    &store::cycles::CycleStep {
-                        step: "submit",
-                        org_id: None,
-                        actor_id: p,
-                        result: "申请",
-                        opinion: "",
-                    },
-                    now,
-                )
-                .await
-                .unwrap()
-                .unwrap();
+            let id = crate::cycles::stored_cycle(app, p, &[w.yz, w.gzjy, w.gzhr], "{}").await;
             if obj == Obj::CycleReturned {
                 store
                     .change_cycle(
@@ -1965,48 +1941,9 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .await
                 .unwrap()
                 .unwrap();
-            let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-            let result = domain::cycle::cycle_check(
-                day,
-                &domain::cycle::CycleYears {
-                    years: (2021..=2025).collect(),
-                    includes_current: false,
-                },
-                |_| Some(domain::hours::Hours::whole(72)),
-                &[],
-                &domain::cycle::CycleRules::default(),
-            );
-            let id = store
-                .create_cycle(
-                    &store::cycles::NewCycle {
-                        account_id: p,
-                        unit_id: w.yz,
-                        promotion: "senior",
-                        target_qualification: "高级教师",
-                        target_level: "fugao",
-                        discipline: "social",
-                        series_code: "zhongxiaoxue",
-                        qualification_date: chrono::NaiveDate::from_ymd_opt(2020, 9, 1).unwrap(),
-                        applied_on: day,
-                        year_from: 2021,
-                        year_to: 2025,
-                        includes_current: false,
-                        chain: &[w.yz],
-                        frozen: &serde_json::to_string(&result).unwrap(),
-                        met: true,
-                    },
-                    &store::cycles::CycleStep {
-                        step: "submit",
-                        org_id: None,
-                        actor_id: p,
-                        result: "申请",
-                        opinion: "",
-                    },
-                    now,
-                )
-                .await
-                .unwrap()
-                .unwrap();
+            let id =
+                crate::cycles::stored_cycle(app, p, &[w.yz], &crate::cycles::empty_cycle_figures())
+                    .await;
             store
                 .change_cycle(
                     id,
@@ -2045,28 +1982,7 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .unwrap();
             crate::records::record_in_year(app, p, w.yz, 2025, "professional", 120).await;
             if obj == Obj::StaffWithCertificate {
-                let bytes: [u8; 12] = std::array::from_fn(|i| (n as usize * 11 + i * 5) as u8);
-                let code = domain::certificate::code_from_bytes(&bytes);
-                let issued = store
-                    .issue_certificate(
-                        &store::certificates::NewCertificate {
-                            kind: "year",
-                            account_id: p,
-                            unit_id: w.yz,
-                            year: Some(2025),
-                            cycle_id: None,
-                            facts: "{}",
-                            code: &code,
-                            issued_by: p,
-                            replaces: None,
-                            recount_of: None,
-                        },
-                        |id| format!("JXND2025{id:08}"),
-                        now,
-                    )
-                    .await
-                    .unwrap();
-                assert!(matches!(issued, store::certificates::Issued::Done(_)));
+                stored_certificate(app, p, w.yz, n + 1000).await;
             }
             Obtained {
                 id: p,

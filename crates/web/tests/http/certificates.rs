@@ -453,15 +453,16 @@ on_both_engines!(
     }
 );
 
-on_both_engines!(a_unit_prints_a_years_certificates_as_one_zip, |app| {
-    with_demo(&app).await;
-    let (mut unit, yz) = unit_clerk(&app).await;
-    let staff = app
-        .state
+/// The unit's staff with approved hours in 2025, with their valid certificates.
+async fn with_hours_in_2025(
+    app: &TestApp,
+    unit: i64,
+) -> store::Page<store::certificates::StaffCertificateRow> {
+    app.state
         .store
         .staff_certificates(
             &store::records::StaffYearFilter {
-                within: yz,
+                within: unit,
                 year: 2025,
                 page: 1,
                 per_page: 200,
@@ -470,7 +471,13 @@ on_both_engines!(a_unit_prints_a_years_certificates_as_one_zip, |app| {
             true,
         )
         .await
-        .unwrap();
+        .unwrap()
+}
+
+on_both_engines!(a_unit_prints_a_years_certificates_as_one_zip, |app| {
+    with_demo(&app).await;
+    let (mut unit, yz) = unit_clerk(&app).await;
+    let staff = with_hours_in_2025(&app, yz).await;
     assert!(
         staff.total >= 2,
         "demo staff with 2025 hours: {}",
@@ -520,21 +527,7 @@ on_both_engines!(a_unit_prints_a_years_certificates_as_one_zip, |app| {
     }
     assert!(names.iter().any(|n| n.ends_with("-张伟.pdf")), "{names:?}");
     // Everyone printed now holds a valid certificate; another unit cannot see the batch.
-    let after = app
-        .state
-        .store
-        .staff_certificates(
-            &store::records::StaffYearFilter {
-                within: yz,
-                year: 2025,
-                page: 1,
-                per_page: 200,
-                ..Default::default()
-            },
-            true,
-        )
-        .await
-        .unwrap();
+    let after = with_hours_in_2025(&app, yz).await;
     assert!(after.items.iter().all(|r| r.certificate_id.is_some()));
     let thzx = crate::orgs::org_named(&app, "广州市天河中学").await.id;
     let mut other = crate::orgs::acting(&app, "thzx", thzx).await;

@@ -243,17 +243,10 @@ on_both_engines!(
     }
 );
 
-/// Applications of `n` new persons confirmed at 广州市第一中学, waiting at the unit, their
-/// chain unit → 教育局 → 广州市人社局, with real figures frozen.
-async fn waiting_at_the_unit(app: &TestApp, n: u32) -> Vec<i64> {
-    let yz = org_named(app, "广州市第一中学").await.id;
-    let gzjy = org_named(app, "广州市教育局").await.id;
-    let gzhr = org_named(app, "广州市人力资源和社会保障局").await.id;
-    let store = &app.state.store;
-    let now = app.state.now();
-    let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-    let frozen = serde_json::to_string(&domain::cycle::cycle_check(
-        day,
+/// The figures of a cycle 2021–2025 with no records, each year requiring 90 hours, as frozen.
+pub fn empty_cycle_figures() -> String {
+    serde_json::to_string(&domain::cycle::cycle_check(
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
         &domain::cycle::CycleYears {
             years: (2021..=2025).collect(),
             includes_current: false,
@@ -262,47 +255,64 @@ async fn waiting_at_the_unit(app: &TestApp, n: u32) -> Vec<i64> {
         &[],
         &domain::cycle::CycleRules::default(),
     ))
-    .unwrap();
+    .unwrap()
+}
+
+/// A person's application to become 中学高级教师, submitted on 2 March 2026 for 2021–2025 with
+/// `frozen` figures, waiting at the first organisation of `chain`.
+pub async fn stored_cycle(app: &TestApp, person: i64, chain: &[i64], frozen: &str) -> i64 {
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    app.state
+        .store
+        .create_cycle(
+            &store::cycles::NewCycle {
+                account_id: person,
+                unit_id: chain[0],
+                promotion: "senior",
+                target_qualification: "中学高级教师",
+                target_level: "fugao",
+                discipline: "social",
+                series_code: "zhongxiaoxue",
+                qualification_date: chrono::NaiveDate::from_ymd_opt(2020, 9, 1).unwrap(),
+                applied_on: day,
+                year_from: 2021,
+                year_to: 2025,
+                includes_current: false,
+                chain,
+                frozen,
+                met: false,
+            },
+            &store::cycles::CycleStep {
+                step: "submit",
+                org_id: None,
+                actor_id: person,
+                result: "申请",
+                opinion: "",
+            },
+            app.state.now(),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Applications of `n` new persons confirmed at 广州市第一中学, waiting at the unit, their
+/// chain unit → 教育局 → 广州市人社局, with real figures frozen.
+async fn waiting_at_the_unit(app: &TestApp, n: u32) -> Vec<i64> {
+    let yz = org_named(app, "广州市第一中学").await.id;
+    let gzjy = org_named(app, "广州市教育局").await.id;
+    let gzhr = org_named(app, "广州市人力资源和社会保障局").await.id;
+    let frozen = empty_cycle_figures();
     let mut ids = Vec::new();
     for i in 0..n {
         let p = crate::orgs::new_person(app, &format!("cyc{i}"), "冯子墨", 500 + i).await;
-        store
-            .request_binding(p, yz, "confirmed", now)
+        app.state
+            .store
+            .request_binding(p, yz, "confirmed", app.state.now())
             .await
             .unwrap()
             .unwrap();
-        let id = store
-            .create_cycle(
-                &store::cycles::NewCycle {
-                    account_id: p,
-                    unit_id: yz,
-                    promotion: "senior",
-                    target_qualification: "中学高级教师",
-                    target_level: "fugao",
-                    discipline: "social",
-                    series_code: "zhongxiaoxue",
-                    qualification_date: chrono::NaiveDate::from_ymd_opt(2020, 9, 1).unwrap(),
-                    applied_on: day,
-                    year_from: 2021,
-                    year_to: 2025,
-                    includes_current: false,
-                    chain: &[yz, gzjy, gzhr],
-                    frozen: &frozen,
-                    met: false,
-                },
-                &store::cycles::CycleStep {
-                    step: "submit",
-                    org_id: None,
-                    actor_id: p,
-                    result: "申请",
-                    opinion: "",
-                },
-                now,
-            )
-            .await
-            .unwrap()
-            .unwrap();
-        ids.push(id);
+        ids.push(stored_cycle(app, p, &[yz, gzjy, gzhr], &frozen).await);
     }
     ids
 }
