@@ -134,12 +134,20 @@ pub fn of_cycle(
     promotion: Option<Promotion>,
     target: &str,
     approved: bool,
+    applied_on: chrono::NaiveDate,
 ) -> Facts {
-    let years = match (r.years.first(), r.years.last()) {
+    let mut years = match (r.years.first(), r.years.last()) {
         (Some(a), Some(b)) if a == b => format!("{a}年"),
         (Some(a), Some(b)) => format!("{a}年—{b}年"),
         _ => String::new(),
     };
+    // The hours then include the application year's so far: the certificate says so.
+    if r.added_current && !r.years.contains(&chrono::Datelike::year(&applied_on)) {
+        years.push_str(&format!(
+            "（含{}截至申请日的学时）",
+            applied_on.format("%Y年")
+        ));
+    }
     let c = &r.cycle;
     Facts {
         name: h.name.to_owned(),
@@ -227,5 +235,42 @@ mod tests {
             ..f.clone()
         };
         assert!(one_more.figures_differ(&f), "a course more is a change");
+    }
+
+    #[test]
+    fn a_cycle_prints_its_years_and_says_when_this_years_hours_were_added() {
+        let applied = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let mut r = domain::cycle::cycle_check(
+            applied,
+            &domain::cycle::CycleYears {
+                years: (2021..=2025).collect(),
+                includes_current: false,
+            },
+            |_| Some(Hours::whole(90)),
+            &[],
+            &domain::cycle::CycleRules::default(),
+        );
+        let f = of_cycle(
+            &holder(),
+            &r,
+            Some(Promotion::Senior),
+            "中学高级教师",
+            true,
+            applied,
+        );
+        assert_eq!(f.years, "2021年—2025年");
+        assert_eq!(f.required, "450.0 学时");
+        assert_eq!(f.result, "通过");
+        assert_eq!(f.promotion, "中级晋升副高");
+        r.added_current = true;
+        let f = of_cycle(
+            &holder(),
+            &r,
+            Some(Promotion::Senior),
+            "中学高级教师",
+            true,
+            applied,
+        );
+        assert_eq!(f.years, "2021年—2025年（含2026年截至申请日的学时）");
     }
 }

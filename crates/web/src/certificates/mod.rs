@@ -509,6 +509,7 @@ pub async fn cycle_facts(app: &AppState, c: &store::cycles::Cycle) -> AppResult<
         domain::cycle::Promotion::from_code(&c.promotion),
         &c.target_qualification,
         c.state == ApplicationState::Approved.code(),
+        c.applied_on,
     ))
 }
 
