@@ -450,6 +450,37 @@ on_both_engines!(
                 .len(),
             3
         );
+
+        // When zhangwei leaves, the school prints his certificates no more.
+        let binding = app
+            .state
+            .store
+            .open_binding(zhangwei)
+            .await
+            .unwrap()
+            .expect("zhangwei's binding");
+        app.state
+            .store
+            .change_binding(
+                binding.id,
+                yz,
+                "confirmed",
+                "ended",
+                "调离",
+                zhangwei,
+                app.state.now(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            unit.get(&format!("/org/certificates/{}/pdf", all[0].id))
+                .await
+                .status,
+            404
+        );
+        unit.get("/org/certificates?year=2025")
+            .await
+            .assert_lacks("1101**********2711");
     }
 );
 
