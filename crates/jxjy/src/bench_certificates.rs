@@ -90,6 +90,33 @@ pub async fn run(app: &AppState, n: u64) -> anyhow::Result<()> {
         times[times.len() * 95 / 100].as_secs_f64() * 1000.0
     );
 
+    // The unit's certificate list: a page of 20 with today's figures and the valid certificate.
+    let mut times: Vec<Duration> = Vec::new();
+    for i in 0..30u64 {
+        let t = Instant::now();
+        let page = app
+            .store
+            .staff_certificates(
+                &store::records::StaffYearFilter {
+                    within: unit,
+                    year: YEAR,
+                    page: 1 + i % 5,
+                    per_page: 20,
+                    ..Default::default()
+                },
+                false,
+            )
+            .await?;
+        times.push(t.elapsed());
+        anyhow::ensure!(page.total == n, "the list counts {} of {n}", page.total);
+    }
+    times.sort();
+    println!(
+        "the unit's certificate list, a page of 20 of {n} (one statement): median {:.1} ms, p95 {:.1} ms",
+        times[times.len() / 2].as_secs_f64() * 1000.0,
+        times[times.len() * 95 / 100].as_secs_f64() * 1000.0
+    );
+
     // The batch: the job the unit's button starts, run to its end.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let before = peak_kib();
