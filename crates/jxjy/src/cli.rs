@@ -220,6 +220,15 @@ async fn housekeeping(app: AppState) {
             Ok(_) => {}
             Err(e) => tracing::warn!("housekeeping: sessions: {e}"),
         }
+        match app
+            .files
+            .purge_scratch(std::time::Duration::from_secs(24 * 3600))
+            .await
+        {
+            Ok(n) if n > 0 => tracing::info!("housekeeping: {n} unfinished scratch files removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("housekeeping: scratch files: {e}"),
+        }
         if let Err(e) = app
             .store
             .purge_submissions(now - chrono::Duration::days(1))

@@ -96,8 +96,14 @@ impl Store {
             let r = txn
                 .execute_raw(self.stmt(
                     "UPDATE certificate SET state = 'superseded' WHERE id = ? AND account_id = ? \
-                     AND kind = ? AND state = 'valid'",
-                    [old.into(), c.account_id.into(), c.kind.into()],
+                     AND kind = ? AND state = 'valid' AND (year = ? OR cycle_id = ?)",
+                    [
+                        old.into(),
+                        c.account_id.into(),
+                        c.kind.into(),
+                        c.year.into(),
+                        c.cycle_id.into(),
+                    ],
                 ))
                 .await?;
             if r.rows_affected() != 1 {

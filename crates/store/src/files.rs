@@ -79,6 +79,26 @@ impl FileStore {
         }
     }
 
+    /// Removes files left in the scratch directory longer than `older` (a job that died while
+    /// writing); answers how many.
+    pub async fn purge_scratch(&self, older: std::time::Duration) -> std::io::Result<u64> {
+        let dir = self.scratch().await?;
+        let mut removed = 0;
+        let mut entries = tokio::fs::read_dir(&dir).await?;
+        while let Some(e) = entries.next_entry().await? {
+            let meta = e.metadata().await?;
+            let old = meta
+                .modified()
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .is_some_and(|age| age > older);
+            if meta.is_file() && old && tokio::fs::remove_file(e.path()).await.is_ok() {
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// Stores a finished file (moved, not copied into memory) and answers its key: large
     /// generated files never sit whole in memory.
     pub async fn put_file(&self, src: &Path) -> std::io::Result<String> {
@@ -181,5 +201,13 @@ mod tests {
         std::fs::write(&src, b"PK zip bytes").unwrap();
         assert_eq!(files.put_file(&src).await.unwrap(), key);
         assert!(!src.exists());
+        // Leftovers of a dead job go; fresh ones stay.
+        std::fs::write(scratch.join("left.zip"), b"half").unwrap();
+        let hour = std::time::Duration::from_secs(3600);
+        assert_eq!(files.purge_scratch(hour).await.unwrap(), 0);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let now = std::time::Duration::from_millis(1);
+        assert_eq!(files.purge_scratch(now).await.unwrap(), 1);
+        assert!(!scratch.join("left.zip").exists());
     }
 }

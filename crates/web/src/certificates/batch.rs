@@ -202,7 +202,8 @@ pub async fn download(
         ));
     };
     // Streamed from the file store: a ZIP of thousands of certificates is never read whole.
-    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let body =
+        axum::body::Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024));
     Ok((
         [
             (header::CONTENT_TYPE, "application/zip".to_owned()),
@@ -221,6 +222,10 @@ pub async fn download(
     )
         .into_response())
 }
+
+/// A name of its own for every run, so a job run again in this process never writes into the
+/// file of an earlier run.
+static SCRATCH_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Removes a half-written ZIP when the job stops early (a stored one was moved away already).
 struct Scratch(std::path::PathBuf);
@@ -277,9 +282,10 @@ pub async fn run(app: &AppState, job: &Job) -> anyhow::Result<String> {
     // The ZIP grows in a scratch file, one PDF at a time, so a unit of thousands never holds
     // its whole archive in memory; it is then moved into the file store under its content.
     let scratch = app.files.scratch().await?.join(format!(
-        "certificates-{}-{}.zip",
+        "certificates-{}-{}-{}.zip",
         job.id,
-        std::process::id()
+        std::process::id(),
+        SCRATCH_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     let _cleanup = Scratch(scratch.clone());
     let mut zip = Some(zip::ZipWriter::new(std::fs::File::create(&scratch)?));

@@ -245,6 +245,20 @@ pub async fn issue(app: &AppState, i: &Issue<'_>, facts: &Facts) -> AppResult<Op
     Err(anyhow::anyhow!("no free verification code after five draws").into())
 }
 
+/// The page acted on showed another certificate than the valid one (someone changed it since).
+pub const STALE_PAGE: &str =
+    "证书刚刚已由他人更新，本次操作未执行；请查看列表中的当前证书后再操作。";
+
+/// Whether the valid certificate is still the one the page showed (`shown`: its id, or empty
+/// for none). Acting on another one would supersede a certificate nobody looked at.
+pub fn as_seen(current: Option<&Certificate>, shown: &str) -> bool {
+    let shown = shown.trim();
+    match current {
+        None => shown.is_empty(),
+        Some(c) => shown.parse::<i64>().ok() == Some(c.id),
+    }
+}
+
 /// The number as printed: a recounted certificate shows its revision.
 pub fn printed_number(c: &Certificate) -> String {
     if c.revision > 1 {
@@ -349,6 +363,8 @@ pub async fn list(State(app): State<AppState>, AsSelf(user): AsSelf) -> AppResul
 pub struct YearForm {
     year: i32,
     form_key: String,
+    /// The certificate the page showed (its id, or empty when it showed none).
+    replaces: String,
 }
 
 /// Issues the certificate of a past year, with the figures of today frozen in it; the valid
@@ -385,6 +401,11 @@ pub async fn issue_year(
             None,
         )
         .await?;
+    if !as_seen(current.as_ref(), &f.replaces) {
+        let to = issued_to(&user, None);
+        forms::finish_once(&app, &f.form_key, &to).await?;
+        return Ok(Redirect::to(&to).into_response());
+    }
     let made = issue(
         &app,
         &Issue {
@@ -414,10 +435,7 @@ fn issued_to(user: &CurrentUser, made: Option<Certificate>) -> String {
             format!("/me/certificates/{}", cert.id)
         }
         None => {
-            user.session.flash(
-                "error",
-                "证书刚刚已由单位或另一次操作更新，未再生成；请查看列表中的当前证书。",
-            );
+            user.session.flash("error", STALE_PAGE);
             "/me/certificates".to_owned()
         }
     }

@@ -15,7 +15,7 @@ use store::certificates::{Certificate, StaffCertificateRow};
 use store::records::StaffYearFilter;
 
 use super::facts::{self, Facts, Holder, YearSums};
-use super::{Issue, issue, one_year, pdf_response, printed_number};
+use super::{Issue, STALE_PAGE, as_seen, issue, one_year, pdf_response, printed_number};
 use crate::AppState;
 use crate::audit::ClientIp;
 use crate::auth::{Acting, CurrentUser};
@@ -210,6 +210,8 @@ pub struct StaffForm {
     account: i64,
     year: String,
     form_key: String,
+    /// The certificate the page showed (its id, or empty when it showed none).
+    replaces: String,
 }
 
 /// A member of the acting unit's staff (its subtree) and their employer, or a refusal.
@@ -354,12 +356,16 @@ pub async fn regenerate(
         .store
         .valid_certificate(person.id, CertificateKind::Year.code(), Some(year), None)
         .await?;
-    let made = issue(
-        &app,
-        &year_issue(&person, &cx, year, &user, current.as_ref(), false),
-        &facts,
-    )
-    .await?;
+    let made = if as_seen(current.as_ref(), &f.replaces) {
+        issue(
+            &app,
+            &year_issue(&person, &cx, year, &user, current.as_ref(), false),
+            &facts,
+        )
+        .await?
+    } else {
+        None
+    };
     match made {
         Some(c) => user.session.flash(
             "success",
@@ -369,9 +375,7 @@ pub async fn regenerate(
                 printed_number(&c)
             ),
         ),
-        None => user
-            .session
-            .flash("error", "证书刚刚已由他人重新生成，请查看列表中的新编号。"),
+        None => user.session.flash("error", STALE_PAGE),
     }
     let to = back(year);
     forms::finish_once(&app, &f.form_key, &to).await?;
@@ -414,6 +418,7 @@ pub async fn recount(
                 person.real_name
             ),
         ),
+        (Some(old), _) if !as_seen(Some(&old), &f.replaces) => ("error", STALE_PAGE.to_owned()),
         (Some(old), Some(new)) => {
             let printed: Facts = serde_json::from_str(&old.facts).unwrap_or_default();
             if !printed.figures_differ(&new) {
@@ -442,7 +447,7 @@ pub async fn recount(
                             printed_number(&c)
                         ),
                     ),
-                    None => ("error", "证书刚刚已由他人更新，请查看列表。".to_owned()),
+                    None => ("error", STALE_PAGE.to_owned()),
                 }
             }
         }

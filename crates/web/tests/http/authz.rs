@@ -106,7 +106,8 @@ enum Obj {
     CycleApproved,
     /// A person confirmed at A with approved hours in 2025 and no certificate (id: the account).
     StaffWithHours,
-    /// The same, with a valid 2025 certificate that printed other figures (id: the account).
+    /// The same, with a valid 2025 certificate that printed other figures (id: the account;
+    /// att: the certificate, as the page shows it).
     StaffWithCertificate,
     /// A finished batch print of A with its ZIP (id: the job).
     BatchOfA,
@@ -1011,7 +1012,7 @@ const ROUTES: &[Row] = &[
         method: "POST",
         path: "/org/certificates/regenerate",
         object: Obj::StaffWithCertificate,
-        fields: &[("account", "{id}"), ("year", "2025")],
+        fields: &[("account", "{id}"), ("year", "2025"), ("replaces", "{att}")],
         refused: PRINT_STAFF_REFUSED,
         allowed: YzClerk,
         audit: Audit::Written,
@@ -1020,7 +1021,7 @@ const ROUTES: &[Row] = &[
         method: "POST",
         path: "/org/certificates/recount",
         object: Obj::StaffWithCertificate,
-        fields: &[("account", "{id}"), ("year", "2025")],
+        fields: &[("account", "{id}"), ("year", "2025"), ("replaces", "{att}")],
         refused: PRINT_STAFF_REFUSED,
         allowed: YzClerk,
         audit: Audit::Written,
@@ -1981,12 +1982,13 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .unwrap()
                 .unwrap();
             crate::records::record_in_year(app, p, w.yz, 2025, "professional", 120).await;
+            let mut att = 0;
             if obj == Obj::StaffWithCertificate {
-                stored_certificate(app, p, w.yz, n + 1000).await;
+                att = stored_certificate(app, p, w.yz, n + 1000).await;
             }
             Obtained {
                 id: p,
-                att: 0,
+                att,
                 subject,
             }
         }
@@ -2209,6 +2211,7 @@ async fn send(c: &mut Client, row: &Row, id: i64, att: i64, places: Places) -> R
         return c.get(&path).await;
     }
     let id_s = id.to_string();
+    let att_s = att.to_string();
     let gzhr_s = places.gzhr.to_string();
     let fields: Vec<(&str, &str)> = row
         .fields
@@ -2216,6 +2219,7 @@ async fn send(c: &mut Client, row: &Row, id: i64, att: i64, places: Places) -> R
         .map(|(k, v)| {
             let v = match *v {
                 "{id}" => id_s.as_str(),
+                "{att}" => att_s.as_str(),
                 "{gzhr}" => gzhr_s.as_str(),
                 other => other,
             };

@@ -71,10 +71,21 @@ on_both_engines!(
             r.assert_contains("未找到该证书");
         }
 
-        // Regenerated: a new number, the old one superseded and said so publicly.
+        // Regenerated from the page that showed it: a new number, the old one superseded and
+        // said so publicly. A page that showed no certificate (another tab) changes nothing.
         person.get("/me/certificates").await;
         person
             .post("/me/certificates/year", &[("year", "2025")])
+            .await;
+        person
+            .get("/me/certificates")
+            .await
+            .assert_contains("本次操作未执行");
+        person
+            .post(
+                "/me/certificates/year",
+                &[("year", "2025"), ("replaces", &cert.id.to_string())],
+            )
             .await;
         let all = app
             .state
@@ -246,7 +257,10 @@ on_both_engines!(
         );
         person.get("/me/certificates").await;
         person
-            .post("/me/certificates/year", &[("year", "2025")])
+            .post(
+                "/me/certificates/year",
+                &[("year", "2025"), ("replaces", &cert.id.to_string())],
+            )
             .await;
         let old = person
             .get(&format!("/me/certificates/{}/pdf", cert.id))
@@ -342,7 +356,12 @@ on_both_engines!(
         unit.get("/org/certificates?year=2025").await;
         unit.post(
             "/org/certificates/recount",
-            &[("account", &z), ("year", "2025"), ("form_key", &key(3))],
+            &[
+                ("account", &z),
+                ("year", "2025"),
+                ("form_key", &key(3)),
+                ("replaces", &first.id.to_string()),
+            ],
         )
         .await;
         unit.get("/org/certificates?year=2025")
@@ -363,17 +382,17 @@ on_both_engines!(
         let page = unit.get("/org/certificates?year=2025").await;
         page.assert_contains(STALE);
         page.assert_contains("96.0");
-        unit.post(
-            "/org/certificates/recount",
-            &[("account", &z), ("year", "2025"), ("form_key", &key(4))],
-        )
-        .await;
+        let seen = first.id.to_string();
+        let k4 = key(4);
+        let recount = [
+            ("account", z.as_str()),
+            ("year", "2025"),
+            ("form_key", k4.as_str()),
+            ("replaces", seen.as_str()),
+        ];
+        unit.post("/org/certificates/recount", &recount).await;
         // The same form again (a double click): one recount only.
-        unit.post(
-            "/org/certificates/recount",
-            &[("account", &z), ("year", "2025"), ("form_key", &key(4))],
-        )
-        .await;
+        unit.post("/org/certificates/recount", &recount).await;
         let all = app.state.store.certificates_of(zhangwei).await.unwrap();
         assert_eq!(all.len(), 2, "one recount for two clicks");
         let (recounted, old) = (&all[0], &all[1]);
@@ -399,11 +418,41 @@ on_both_engines!(
             .await
             .assert_contains("已作废");
 
+        // A page still showing the first revision regenerates nothing.
+        unit.post(
+            "/org/certificates/regenerate",
+            &[
+                ("account", &z),
+                ("year", "2025"),
+                ("form_key", &key(8)),
+                ("replaces", &first.id.to_string()),
+            ],
+        )
+        .await;
+        unit.get("/org/certificates?year=2025")
+            .await
+            .assert_contains("本次操作未执行");
+        assert_eq!(
+            app.state
+                .store
+                .certificates_of(zhangwei)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+
         // 重新生成: a new number; a double click makes one.
+        let seen = recounted.id.to_string();
         for _ in 0..2 {
             unit.post(
                 "/org/certificates/regenerate",
-                &[("account", &z), ("year", "2025"), ("form_key", &key(5))],
+                &[
+                    ("account", &z),
+                    ("year", "2025"),
+                    ("form_key", &key(5)),
+                    ("replaces", &seen),
+                ],
             )
             .await;
         }
@@ -769,11 +818,16 @@ on_both_engines!(a_stale_recount_never_undoes_a_regeneration, |app| {
     let mut person = signed_in(&app, "zhangwei").await;
     person.get("/me/certificates").await;
     let form_key = key(9);
+    let shown = regenerated.id.to_string();
     for _ in 0..2 {
         person
             .post(
                 "/me/certificates/year",
-                &[("year", "2025"), ("form_key", &form_key)],
+                &[
+                    ("year", "2025"),
+                    ("form_key", &form_key),
+                    ("replaces", &shown),
+                ],
             )
             .await;
     }
