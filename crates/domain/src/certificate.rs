@@ -43,6 +43,19 @@ pub fn year_has_ended(year: i32, this_year: i32) -> bool {
     year < this_year
 }
 
+/// The earliest year the system prints a certificate for (older records are history).
+pub const FIRST_PRINTED_YEAR: i32 = 1980;
+
+/// A year as typed into a form, when a certificate of it can be printed: a number from
+/// [`FIRST_PRINTED_YEAR`] to the last year that has ended.
+pub fn printable_year(typed: &str, this_year: i32) -> Option<i32> {
+    typed
+        .trim()
+        .parse()
+        .ok()
+        .filter(|&y| y >= FIRST_PRINTED_YEAR && year_has_ended(y, this_year))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CertificateKind {
     /// 继续教育证书 of a year.
@@ -142,6 +155,12 @@ mod tests {
         assert!(year_has_ended(2025, 2026));
         assert!(!year_has_ended(2026, 2026));
         assert!(!year_has_ended(2027, 2026));
+        assert_eq!(printable_year(" 2025 ", 2026), Some(2025));
+        assert_eq!(printable_year("1980", 2026), Some(1980));
+        assert_eq!(printable_year("1979", 2026), None);
+        assert_eq!(printable_year("2026", 2026), None);
+        assert_eq!(printable_year("二〇二五", 2026), None);
+        assert_eq!(printable_year("", 2026), None);
     }
 
     #[test]

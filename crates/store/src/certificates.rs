@@ -211,7 +211,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let marks = vec!["?"; ids.len()].join(", ");
+        let marks = crate::placeholders(ids.len());
         Certificate::find_by_statement(self.stmt(
             &format!("{CERTIFICATE} WHERE id IN ({marks}) ORDER BY id"),
             ids.iter().map(|i| (*i).into()).collect::<Vec<_>>(),

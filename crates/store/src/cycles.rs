@@ -403,19 +403,12 @@ impl Store {
             wh.push("c.state = ?".into());
             vals.push(s.into());
         }
-        if let Some(n) = f.name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            wh.push("c.account_id IN (SELECT id FROM account WHERE real_name LIKE ?)".into());
-            vals.push(format!("%{}%", escape_like(n)).into());
-        }
-        if let Some(d) = f
-            .doc_number
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            wh.push("c.account_id IN (SELECT id FROM account WHERE doc_number = ?)".into());
-            vals.push(d.to_ascii_uppercase().into());
-        }
+        crate::person_filter(
+            &mut wh,
+            &mut vals,
+            f.name.as_deref(),
+            f.doc_number.as_deref(),
+        );
         if let Some(d) = f.discipline.as_deref().filter(|s| !s.is_empty()) {
             wh.push("c.discipline = ?".into());
             vals.push(d.into());

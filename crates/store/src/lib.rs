@@ -186,6 +186,29 @@ pub(crate) fn count_of(row: Option<sea_orm::QueryResult>) -> Result<u64, DbErr> 
         .max(0) as u64)
 }
 
+/// `?, ?, …` for an `IN (…)` of `n` values.
+pub(crate) fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// Conditions on the person of a row whose account is `c.account_id`: a part of their name,
+/// and their document number (as stored, upper case); blank filters add nothing.
+pub(crate) fn person_filter(
+    wh: &mut Vec<String>,
+    vals: &mut Vec<sea_orm::Value>,
+    name: Option<&str>,
+    doc_number: Option<&str>,
+) {
+    if let Some(n) = name.map(str::trim).filter(|s| !s.is_empty()) {
+        wh.push("c.account_id IN (SELECT id FROM account WHERE real_name LIKE ?)".into());
+        vals.push(format!("%{}%", organizations::escape_like(n)).into());
+    }
+    if let Some(d) = doc_number.map(str::trim).filter(|s| !s.is_empty()) {
+        wh.push("c.account_id IN (SELECT id FROM account WHERE doc_number = ?)".into());
+        vals.push(d.to_ascii_uppercase().into());
+    }
+}
+
 pub(crate) fn page_bounds(page: u64, per_page: u64) -> (u64, u64) {
     let per_page = per_page.clamp(1, 200);
     // A page number typed into a URL must not overflow the offset.

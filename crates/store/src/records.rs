@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, TransactionTrait, Value};
 
 use crate::organizations::escape_like;
-use crate::{ChangeError, Page, Store, count_of};
+use crate::{ChangeError, Page, Store, count_of, placeholders};
 
 /// What a declarer types; the same for a new record and for a correction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,10 +238,6 @@ pub struct PresetOpinion {
     pub id: i64,
     pub step: String,
     pub text: String,
-}
-
-fn placeholders(n: usize) -> String {
-    vec!["?"; n].join(", ")
 }
 
 impl Store {
@@ -631,36 +627,26 @@ impl Store {
 
     /// How many of `ids` are records of `account` (who may not decide their own).
     pub async fn own_records(&self, ids: &[i64], account: i64) -> Result<u64, DbErr> {
-        if ids.is_empty() {
-            return Ok(0);
-        }
-        let mut vals: Vec<Value> = vec![account.into()];
-        vals.extend(ids.iter().map(|i| Value::from(*i)));
-        count_of(
-            self.db()
-                .query_one_raw(self.stmt(
-                    &format!(
-                        "SELECT COUNT(*) AS n FROM ce_record WHERE account_id = ? AND id IN ({})",
-                        placeholders(ids.len())
-                    ),
-                    vals,
-                ))
-                .await?,
-        )
+        self.records_among(ids, "account_id = ?", account).await
     }
 
     /// How many of `ids` are records of another unit than `unit`.
     pub async fn foreign_records(&self, ids: &[i64], unit: i64) -> Result<u64, DbErr> {
+        self.records_among(ids, "unit_id <> ?", unit).await
+    }
+
+    /// How many of `ids` are records meeting `condition` (one `?`, bound to `value`).
+    async fn records_among(&self, ids: &[i64], condition: &str, value: i64) -> Result<u64, DbErr> {
         if ids.is_empty() {
             return Ok(0);
         }
-        let mut vals: Vec<Value> = vec![unit.into()];
+        let mut vals: Vec<Value> = vec![value.into()];
         vals.extend(ids.iter().map(|i| Value::from(*i)));
         count_of(
             self.db()
                 .query_one_raw(self.stmt(
                     &format!(
-                        "SELECT COUNT(*) AS n FROM ce_record WHERE unit_id <> ? AND id IN ({})",
+                        "SELECT COUNT(*) AS n FROM ce_record WHERE {condition} AND id IN ({})",
                         placeholders(ids.len())
                     ),
                     vals,
@@ -776,19 +762,12 @@ impl Store {
             wh.push("c.category = ?".into());
             vals.push(c.into());
         }
-        if let Some(n) = f.name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            wh.push("c.account_id IN (SELECT id FROM account WHERE real_name LIKE ?)".into());
-            vals.push(format!("%{}%", escape_like(n)).into());
-        }
-        if let Some(d) = f
-            .doc_number
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            wh.push("c.account_id IN (SELECT id FROM account WHERE doc_number = ?)".into());
-            vals.push(d.to_ascii_uppercase().into());
-        }
+        crate::person_filter(
+            &mut wh,
+            &mut vals,
+            f.name.as_deref(),
+            f.doc_number.as_deref(),
+        );
         if let Some(n) = f.course.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             wh.push("c.course_name LIKE ?".into());
             vals.push(format!("%{}%", escape_like(n)).into());

@@ -56,18 +56,9 @@ pub async fn start(
     CsrfForm(f): CsrfForm<StartForm>,
 ) -> AppResult<Response> {
     let acting = policy::acting_for(&app, &user, &ip, Action::PrintCertificates).await?;
-    let year = match f.year.trim().parse::<i32>() {
-        Ok(y) if (1980..=super::unit::default_year(&app)).contains(&y) => y,
-        _ => {
-            user.session.flash(
-                "error",
-                format!(
-                    "培训年度“{}”有误：只能打印已结束的年度的证书。",
-                    f.year.trim()
-                ),
-            );
-            return Ok(Redirect::to("/org/certificates").into_response());
-        }
+    let year = match super::unit::posted_year(&app, &user, &f.year) {
+        Ok(y) => y,
+        Err(r) => return Ok(*r),
     };
     if let Once::Respond(r) = forms::begin_once(&app, &f.form_key).await? {
         return Ok(r);

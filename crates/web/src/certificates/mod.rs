@@ -135,8 +135,8 @@ async fn series_name(app: &AppState, code: Option<&str>) -> AppResult<String> {
         .unwrap_or_default())
 }
 
-/// The ended years of a person with approved or waiting hours, with the facts a certificate
-/// of each would print today and whether the year's requirement is met.
+/// The ended years of a person with approved hours, with the facts a certificate of each
+/// would print today and whether the year's requirement is met.
 pub async fn year_facts(
     app: &AppState,
     account: &store::accounts::Account,
@@ -157,7 +157,11 @@ pub async fn year_facts(
         .await?;
     Ok(figures
         .into_iter()
-        .filter(|f| domain::certificate::year_has_ended(f.year, this_year))
+        // A certificate proves approved hours: a year with none (only waiting ones) has none.
+        .filter(|f| {
+            domain::certificate::year_has_ended(f.year, this_year)
+                && f.public_tenths + f.professional_tenths + f.elective_tenths > 0
+        })
         .map(|f| {
             let rule = f
                 .rule_id
@@ -188,7 +192,7 @@ pub async fn one_year(
         .await?
         .into_iter()
         .map(|(f, _)| f)
-        .find(|f| f.year == year && f.total != "0.0"))
+        .find(|f| f.year == year))
 }
 
 /// What to issue: whose certificate, of which year or cycle, the valid one it replaces (as

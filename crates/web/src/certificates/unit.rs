@@ -7,7 +7,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
-use domain::certificate::CertificateKind;
+use domain::certificate::{CertificateKind, printable_year};
 use domain::identity::mask;
 use domain::policy::Action;
 use serde::Deserialize;
@@ -41,12 +41,7 @@ pub fn default_year(app: &AppState) -> i32 {
 
 /// The year asked for, when it has ended; otherwise last year.
 fn ended_year(app: &AppState, asked: &str) -> i32 {
-    asked
-        .trim()
-        .parse()
-        .ok()
-        .filter(|y| (1980..=default_year(app)).contains(y))
-        .unwrap_or_else(|| default_year(app))
+    printable_year(asked, app.today().year()).unwrap_or_else(|| default_year(app))
 }
 
 pub struct Line {
@@ -303,10 +298,14 @@ fn year_issue<'a>(
 
 /// The year a form names, when it has ended; otherwise the list again with a message, since
 /// acting on another year than the one asked for would print the wrong certificate.
-fn posted_year(app: &AppState, user: &CurrentUser, asked: &str) -> Result<i32, Box<Response>> {
-    match asked.trim().parse::<i32>() {
-        Ok(y) if (1980..=default_year(app)).contains(&y) => Ok(y),
-        _ => {
+pub(super) fn posted_year(
+    app: &AppState,
+    user: &CurrentUser,
+    asked: &str,
+) -> Result<i32, Box<Response>> {
+    match printable_year(asked, app.today().year()) {
+        Some(y) => Ok(y),
+        None => {
             user.session.flash(
                 "error",
                 format!(
