@@ -78,6 +78,42 @@
       });
     });
   });
+  // A table wider than the screen scrolls sideways inside its card; a keyboard can scroll it
+  // only if it can take focus, so such a card becomes a named, focusable region (WCAG 2.1.1).
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap").forEach(function (w) {
+      if (w.scrollWidth > w.clientWidth + 1) {
+        if (!w.hasAttribute("tabindex")) {
+          var title = w.querySelector("h2, caption");
+          w.setAttribute("tabindex", "0");
+          w.setAttribute("role", "region");
+          w.setAttribute("aria-label", (title && title.textContent.trim()) || "表格（可左右滚动）");
+          w.setAttribute("data-scroll-focus", "");
+        }
+      } else if (w.hasAttribute("data-scroll-focus")) {
+        ["tabindex", "role", "aria-label", "data-scroll-focus"].forEach(function (a) { w.removeAttribute(a); });
+      }
+    });
+  }
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
+  // Progress of a background job: while the page has [data-poll], fetch it again and put the
+  // new main content in place (no timed reload that moves the reader's focus, WCAG 2.2.1).
+  (function poll() {
+    var live = document.querySelector("[data-poll]");
+    if (!live) { return; }
+    setTimeout(function () {
+      fetch(location.href, { credentials: "same-origin" })
+        .then(function (r) { return r.text(); })
+        .then(function (html) {
+          var next = new DOMParser().parseFromString(html, "text/html").querySelector("main");
+          var main = document.querySelector("main");
+          if (next && main) { main.innerHTML = next.innerHTML; }
+          poll();
+        })
+        .catch(function () { poll(); });
+    }, parseInt(live.getAttribute("data-poll"), 10) || 2000);
+  })();
   // Cascading region selects: <select data-region-parent="ID of the parent select">.
   document.addEventListener("change", function (e) {
     var parent = e.target;
