@@ -108,6 +108,16 @@ impl Store {
     pub async fn execute_unprepared(&self, sql: &str) -> Result<(), DbErr> {
         self.db.execute_unprepared(sql).await.map(|_| ())
     }
+
+    /// The integer column `n` of a raw query's first row (0 when there is none); used by tests
+    /// and operators, never with user input.
+    pub async fn query_i64(&self, sql: &str) -> Result<i64, DbErr> {
+        let row = self.db.query_one_raw(self.stmt(sql, [])).await?;
+        Ok(row
+            .map(|r| r.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0))
+    }
 }
 
 fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {

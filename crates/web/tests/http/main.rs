@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod admin;
+mod annual_property;
 mod authz;
 mod certificates;
 mod cycles;
