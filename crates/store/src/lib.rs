@@ -109,6 +109,13 @@ impl Store {
         self.db.execute_unprepared(sql).await.map(|_| ())
     }
 
+    /// A transaction on the store's pool; tests hold one open (a row or the write lock taken)
+    /// to force the losing path of a race between a handler's read and its write.
+    pub async fn begin(&self) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+        use sea_orm::TransactionTrait;
+        self.db.begin().await
+    }
+
     /// The integer column `n` of a raw query's first row (0 when there is none); used by tests
     /// and operators, never with user input.
     pub async fn query_i64(&self, sql: &str) -> Result<i64, DbErr> {
