@@ -15,7 +15,8 @@ pub struct Args {
     /// Directory for the SQLite file and stored files.
     #[arg(long, env = "JXJY_DATA_DIR", default_value = "data", global = true)]
     data_dir: PathBuf,
-    /// Captcha on sign-in: always, after-failure, or off (load tests only).
+    /// Captcha on sign-in: always or after-failure; off turns off every captcha (sign-in,
+    /// registration, recovery), for load tests only.
     #[arg(long, env = "JXJY_CAPTCHA", default_value = "always", global = true)]
     captcha: String,
     /// Wrong passwords in a row that are still tolerated; one more locks the account.

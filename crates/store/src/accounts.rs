@@ -245,6 +245,17 @@ impl Store {
             .map(|_| ())
     }
 
+    /// Changes the recovery contacts of an account.
+    pub async fn set_contact(&self, id: i64, mobile: &str, email: &str) -> Result<(), DbErr> {
+        a::Entity::update_many()
+            .col_expr(a::Column::Mobile, Expr::value(mobile))
+            .col_expr(a::Column::Email, Expr::value(email))
+            .filter(a::Column::Id.eq(id))
+            .exec(self.db())
+            .await
+            .map(|_| ())
+    }
+
     pub async fn set_platform_admin(&self, id: i64, yes: bool) -> Result<(), DbErr> {
         a::Entity::update_many()
             .col_expr(a::Column::IsPlatformAdmin, Expr::value(yes))

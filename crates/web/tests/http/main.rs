@@ -11,6 +11,7 @@ mod cycles;
 mod exports;
 mod moves;
 mod orgs;
+mod platform;
 mod records;
 mod recovery;
 mod security;
