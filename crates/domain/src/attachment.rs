@@ -109,7 +109,11 @@ mod tests {
             check_upload(&pdf, 10 * MB),
             Err("文件过大：单个附件不能超过10MB".into())
         );
-        assert!(check_upload(b"", 10 * MB).unwrap_err().contains("空的（0 字节）"));
+        assert!(
+            check_upload(b"", 10 * MB)
+                .unwrap_err()
+                .contains("空的（0 字节）")
+        );
         assert!(
             check_upload(b"GIF89a", 10 * MB)
                 .unwrap_err()

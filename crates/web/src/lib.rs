@@ -111,19 +111,19 @@ pub fn with_platform_layers(site: Router<AppState>, state: AppState) -> Router {
         forms::release_unfinished_keys,
     ))
     // Uploads are the largest bodies; every other form keeps axum's 2 MB limit.
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            state.config.body_allowance(),
-        ))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
-            middleware::panic_page,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::too_large,
-        ))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(axum::middleware::from_fn(middleware::request_log))
-        .with_state(state)
+    .layer(tower_http::limit::RequestBodyLimitLayer::new(
+        state.config.body_allowance(),
+    ))
+    .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+        middleware::panic_page,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::too_large,
+    ))
+    .layer(axum::middleware::from_fn(middleware::security_headers))
+    .layer(axum::middleware::from_fn(middleware::request_log))
+    .with_state(state)
 }
 
 /// Serves the site on `listener` until `shutdown` resolves. The peer address of each

@@ -142,7 +142,16 @@ async fn page(
         email: a.email.clone(),
         password: String::new(),
     };
-    page_with_contact(app, user, target, f, errors, contact, FieldErrors::default()).await
+    page_with_contact(
+        app,
+        user,
+        target,
+        f,
+        errors,
+        contact,
+        FieldErrors::default(),
+    )
+    .await
 }
 
 async fn page_with_contact(
@@ -309,11 +318,17 @@ async fn refuse_contact(
         .profile(user.account.id)
         .await?
         .unwrap_or_default();
-    Ok(
-        page_with_contact(app, user, &target, form_of(&p), FieldErrors::default(), c, errors)
-            .await?
-            .into_response(),
+    Ok(page_with_contact(
+        app,
+        user,
+        &target,
+        form_of(&p),
+        FieldErrors::default(),
+        c,
+        errors,
     )
+    .await?
+    .into_response())
 }
 
 /// A member of the staff of the unit acted for, whose profile the unit may maintain

@@ -822,9 +822,7 @@ on_both_engines!(a_legacy_fifteen_digit_number_signs_in, |app| {
     c.sign_in("440106661007095", "Xuexi2026go")
         .await
         .assert_redirect("/");
-    c.get("/")
-        .await
-        .assert_contains("郝建国");
+    c.get("/").await.assert_contains("郝建国");
     // A wrong password with it counts against that account.
     let mut other = Client::new(&app);
     let r = other.sign_in(" 440106661007095 ", "Wrong2026pw").await;

@@ -14,22 +14,25 @@ use crate::records::{PDF, stored_record};
 #[allow(unused_imports)]
 use crate::support::*;
 
-on_both_engines!(a_city_cut_inside_a_character_finds_employers_as_usual, |app| {
-    with_demo(&app).await;
-    let mut person = signed_in(&app, "zhangwei").await;
-    // "广州" is six bytes: its fourth byte is inside "州".
-    let r = person
-        .get("/me/employment?city=%E5%B9%BF%E5%B7%9E&q=%E5%A4%A9%E6%B2%B3")
-        .await;
-    r.assert_eq_status(200);
-    r.assert_contains("广州市天河中学");
-    // A city code still narrows the search to its city.
-    let r = person
-        .get("/me/employment?city=440300&q=%E5%A4%A9%E6%B2%B3")
-        .await;
-    r.assert_eq_status(200);
-    r.assert_lacks("广州市天河中学");
-});
+on_both_engines!(
+    a_city_cut_inside_a_character_finds_employers_as_usual,
+    |app| {
+        with_demo(&app).await;
+        let mut person = signed_in(&app, "zhangwei").await;
+        // "广州" is six bytes: its fourth byte is inside "州".
+        let r = person
+            .get("/me/employment?city=%E5%B9%BF%E5%B7%9E&q=%E5%A4%A9%E6%B2%B3")
+            .await;
+        r.assert_eq_status(200);
+        r.assert_contains("广州市天河中学");
+        // A city code still narrows the search to its city.
+        let r = person
+            .get("/me/employment?city=440300&q=%E5%A4%A9%E6%B2%B3")
+            .await;
+        r.assert_eq_status(200);
+        r.assert_lacks("广州市天河中学");
+    }
+);
 
 on_both_engines!(a_handler_that_panics_gets_the_site_error_page, |app| {
     let site = axum::Router::new().route(
@@ -98,39 +101,36 @@ on_both_engines!(
     }
 );
 
-on_both_engines!(
-    an_empty_file_is_refused_as_empty_not_as_missing,
-    |app| {
-        with_demo(&app).await;
-        let yz = org_named(&app, "广州市第一中学").await.id;
-        let me = account_id(&app, "zhangwei").await;
-        let id = stored_record(&app, me, yz, "draft").await;
-        let mut person = signed_in(&app, "zhangwei").await;
-        let page = format!("/me/records/{id}");
-        person.get(&page).await;
-        let upload = format!("/me/records/{id}/attachments");
-        person
-            .post_file(&upload, &[], "file", "结业证书.pdf", b"")
-            .await
-            .assert_redirect(&page);
-        let shown = person.get(&page).await;
-        shown.assert_contains("所选文件是空的（0 字节），请重新选择");
-        shown.assert_lacks("请选择要上传的文件");
-        // Choosing no file at all is still asked for.
-        person.post_file(&upload, &[], "file", "", b"").await;
-        person
-            .get(&page)
-            .await
-            .assert_contains("请选择要上传的文件");
-        // A real file still goes.
-        person
-            .post_file(&upload, &[], "file", "结业证书.pdf", PDF)
-            .await
-            .assert_redirect(&page);
-        let list = app.state.store.attachments("ce_record", id).await.unwrap();
-        assert_eq!(list.len(), 1);
-    }
-);
+on_both_engines!(an_empty_file_is_refused_as_empty_not_as_missing, |app| {
+    with_demo(&app).await;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    let me = account_id(&app, "zhangwei").await;
+    let id = stored_record(&app, me, yz, "draft").await;
+    let mut person = signed_in(&app, "zhangwei").await;
+    let page = format!("/me/records/{id}");
+    person.get(&page).await;
+    let upload = format!("/me/records/{id}/attachments");
+    person
+        .post_file(&upload, &[], "file", "结业证书.pdf", b"")
+        .await
+        .assert_redirect(&page);
+    let shown = person.get(&page).await;
+    shown.assert_contains("所选文件是空的（0 字节），请重新选择");
+    shown.assert_lacks("请选择要上传的文件");
+    // Choosing no file at all is still asked for.
+    person.post_file(&upload, &[], "file", "", b"").await;
+    person
+        .get(&page)
+        .await
+        .assert_contains("请选择要上传的文件");
+    // A real file still goes.
+    person
+        .post_file(&upload, &[], "file", "结业证书.pdf", PDF)
+        .await
+        .assert_redirect(&page);
+    let list = app.state.store.attachments("ce_record", id).await.unwrap();
+    assert_eq!(list.len(), 1);
+});
 
 on_both_engines!(
     a_form_sent_again_after_a_failed_attempt_is_processed_at_once,
