@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CONNECTION, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
+    CONNECTION, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, EXPECT, REFERRER_POLICY,
     X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderValue, StatusCode};
@@ -61,6 +61,15 @@ pub async fn too_large(State(app): State<AppState>, req: Request, next: Next) ->
         .and_then(|v| v.parse::<u64>().ok());
     if let Some(n) = declared.filter(|&n| n > allowed) {
         let mut res = too_large_page(&app);
+        // A client that asked to be told before sending (Expect: 100-continue) has sent
+        // nothing yet and reads this answer first.
+        let waiting = req
+            .headers()
+            .get(EXPECT)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+        if waiting {
+            return res;
+        }
         if n - allowed <= DRAIN_AT_MOST {
             let _ = tokio::time::timeout(DRAIN_TIME, drain(req.into_body(), n)).await;
         } else {

@@ -98,6 +98,19 @@ on_both_engines!(
             sent.expect("the server read the whole body rather than closing on it"),
             total
         );
+        // A client that waits to be told before it sends (Expect: 100-continue) is told at once.
+        let (_still_open, rx) = tokio::io::duplex(1024);
+        let req = Request::post("/me/records/1/attachments")
+            .header(header::HOST, "jxjy.test")
+            .header(header::EXPECT, "100-continue")
+            .header(header::CONTENT_LENGTH, total)
+            .body(Body::from_stream(tokio_util::io::ReaderStream::new(rx)))
+            .expect("request");
+        let res = tokio::time::timeout(Duration::from_secs(5), app.router.clone().oneshot(req))
+            .await
+            .expect("answered without waiting for a body that was never sent")
+            .expect("an answer");
+        assert_eq!(res.status(), 413);
     }
 );
 
