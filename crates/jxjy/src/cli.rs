@@ -186,7 +186,7 @@ async fn state(args: &Args) -> anyhow::Result<AppState> {
 async fn serve(app: AppState, bind: &str) -> anyhow::Result<()> {
     if app.config.captcha == CaptchaMode::Off {
         tracing::warn!(
-            "captchas are OFF (JXJY_CAPTCHA=off): only for load tests and automated acceptance runs"
+            "captchas are OFF (JXJY_CAPTCHA=off) on sign-in, registration and recovery: only for load tests and automated acceptance runs"
         );
     }
     let listener = tokio::net::TcpListener::bind(bind)

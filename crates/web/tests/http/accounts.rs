@@ -835,6 +835,16 @@ on_both_engines!(a_legacy_fifteen_digit_number_signs_in, |app| {
         .unwrap()
         .expect("account");
     assert_eq!(a.failed_count, 1);
+    // The administrator finds the account by that number too.
+    with_demo(&app).await;
+    let mut admin = Client::new(&app);
+    admin
+        .sign_in("admin", "Admin2026jx")
+        .await
+        .assert_redirect("/");
+    let r = admin.get("/admin/accounts?q=440106661007095").await;
+    r.assert_contains("laohao");
+    r.assert_contains("共 1 条");
 });
 
 async fn contact_of(app: &TestApp, login: &str) -> (String, String) {
