@@ -48,8 +48,10 @@ pub fn sniff(bytes: &[u8]) -> Option<FileKind> {
 
 /// Checks an upload: not empty, not above `max_bytes`, and a PDF, JPEG or PNG by content.
 pub fn check_upload(bytes: &[u8], max_bytes: usize) -> Result<FileKind, String> {
+    // A file was chosen (no file at all never gets here): saying "choose a file" would
+    // contradict what the person sees in the file box.
     if bytes.is_empty() {
-        return Err("请选择要上传的文件".into());
+        return Err("所选文件是空的（0 字节），请重新选择".into());
     }
     if bytes.len() > max_bytes {
         return Err(format!(
@@ -107,7 +109,11 @@ mod tests {
             check_upload(&pdf, 10 * MB),
             Err("文件过大：单个附件不能超过10MB".into())
         );
-        assert!(check_upload(b"", 10 * MB).unwrap_err().contains("请选择"));
+        assert!(
+            check_upload(b"", 10 * MB)
+                .unwrap_err()
+                .contains("空的（0 字节）")
+        );
         assert!(
             check_upload(b"GIF89a", 10 * MB)
                 .unwrap_err()

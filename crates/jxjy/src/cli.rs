@@ -15,7 +15,8 @@ pub struct Args {
     /// Directory for the SQLite file and stored files.
     #[arg(long, env = "JXJY_DATA_DIR", default_value = "data", global = true)]
     data_dir: PathBuf,
-    /// Captcha on sign-in: always, after-failure, or off (load tests only).
+    /// Captcha on sign-in: always or after-failure; off turns off every captcha (sign-in,
+    /// registration, recovery), for load tests only.
     #[arg(long, env = "JXJY_CAPTCHA", default_value = "always", global = true)]
     captcha: String,
     /// Wrong passwords in a row that are still tolerated; one more locks the account.
@@ -185,7 +186,7 @@ async fn state(args: &Args) -> anyhow::Result<AppState> {
 async fn serve(app: AppState, bind: &str) -> anyhow::Result<()> {
     if app.config.captcha == CaptchaMode::Off {
         tracing::warn!(
-            "captchas are OFF (JXJY_CAPTCHA=off): only for load tests and automated acceptance runs"
+            "captchas are OFF (JXJY_CAPTCHA=off) on sign-in, registration and recovery: only for load tests and automated acceptance runs"
         );
     }
     let listener = tokio::net::TcpListener::bind(bind)

@@ -245,6 +245,17 @@ impl Store {
             .map(|_| ())
     }
 
+    /// Changes the recovery contacts of an account.
+    pub async fn set_contact(&self, id: i64, mobile: &str, email: &str) -> Result<(), DbErr> {
+        a::Entity::update_many()
+            .col_expr(a::Column::Mobile, Expr::value(mobile))
+            .col_expr(a::Column::Email, Expr::value(email))
+            .filter(a::Column::Id.eq(id))
+            .exec(self.db())
+            .await
+            .map(|_| ())
+    }
+
     pub async fn set_platform_admin(&self, id: i64, yes: bool) -> Result<(), DbErr> {
         a::Entity::update_many()
             .col_expr(a::Column::IsPlatformAdmin, Expr::value(yes))
@@ -262,11 +273,20 @@ impl Store {
         let (page, per_page) = crate::page_bounds(f.page, f.per_page);
         let mut q = a::Entity::find();
         if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            // A document number is found in the form registration stores it in, so a 15-digit
+            // legacy number finds the account registered with it.
+            let document = domain::identity::parse_document(
+                domain::identity::DocumentType::MainlandId,
+                text,
+                now.date_naive(),
+            )
+            .map(|d| d.number)
+            .unwrap_or_else(|_| text.to_ascii_uppercase());
             q = q.filter(
                 Condition::any()
                     .add(a::Column::RealName.contains(text))
                     .add(a::Column::LoginKey.contains(text.to_ascii_lowercase()))
-                    .add(a::Column::DocNumber.eq(text.to_ascii_uppercase())),
+                    .add(a::Column::DocNumber.eq(document)),
             );
         }
         if f.locked_only {

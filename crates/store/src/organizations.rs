@@ -260,9 +260,14 @@ impl Store {
             q.to_ascii_uppercase().into(),
         ];
         let mut region = String::new();
-        if let Some(c) = city.filter(|c| c.len() >= 4) {
+        // The city comes from a query string: only a region code (digits) narrows the search,
+        // and it is cut by characters, never inside one.
+        let city_prefix = city
+            .and_then(|c| c.get(..4))
+            .filter(|p| p.bytes().all(|b| b.is_ascii_digit()));
+        if let Some(p) = city_prefix {
             region = " AND o.region_code LIKE ?".into();
-            vals.push(format!("{}%", escape_like(&c[..4])).into());
+            vals.push(format!("{p}%").into());
         }
         vals.push((limit as i64).into());
         Organization::find_by_statement(self.stmt(

@@ -16,6 +16,7 @@ pub mod event {
     pub const PASSWORD_CHANGE: &str = "password_change";
     pub const PASSWORD_RESET: &str = "password_reset";
     pub const PASSWORD_RECOVER: &str = "password_recover";
+    pub const CONTACT_CHANGE: &str = "contact_change";
     pub const SIGNOUT: &str = "signout";
     pub const ACCESS_DENIED: &str = "access_denied";
 
@@ -29,6 +30,7 @@ pub mod event {
         (PASSWORD_CHANGE, "修改密码"),
         (PASSWORD_RESET, "重置密码"),
         (PASSWORD_RECOVER, "找回密码"),
+        (CONTACT_CHANGE, "修改联系方式"),
         (ACCESS_DENIED, "越权访问"),
     ];
 

@@ -169,6 +169,13 @@ fn normalise(answer: &str) -> String {
     answer.trim().to_ascii_uppercase()
 }
 
+/// Whether the registration and recovery forms carry a captcha: always, unless captchas are
+/// turned off altogether (`JXJY_CAPTCHA=off`, for load tests and scripted runs, which the
+/// server warns about at start). `after-failure` concerns the sign-in form only.
+pub fn on_every_form(app: &AppState) -> bool {
+    app.config.captcha != crate::config::CaptchaMode::Off
+}
+
 /// Compares the typed answer with the session's captcha, which is then spent
 /// whatever the outcome: one image, one try.
 pub fn check(app: &AppState, session: &Session, typed: &str) -> bool {

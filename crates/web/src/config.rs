@@ -85,3 +85,16 @@ impl Default for Config {
         }
     }
 }
+
+impl Config {
+    /// The upload limit in whole MB, as pages name it (JXJY_UPLOAD_MAX_MB).
+    pub fn upload_limit_mb(&self) -> usize {
+        self.upload_limit.div_ceil(1024 * 1024)
+    }
+
+    /// The largest body any request may send: an upload with its other fields, or a form.
+    pub fn body_allowance(&self) -> usize {
+        self.body_limit
+            .max(self.upload_limit + crate::UPLOAD_OVERHEAD)
+    }
+}

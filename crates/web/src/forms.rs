@@ -2,6 +2,7 @@
 //! errors, and the one-time keys that make a double click harmless.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -119,6 +120,69 @@ pub enum Once {
     Respond(Response),
 }
 
+tokio::task_local! {
+    /// The form keys the request being answered has claimed and not yet completed or freed.
+    static CLAIMED: Arc<Mutex<Vec<String>>>;
+}
+
+fn claimed(f: impl FnOnce(&mut Vec<String>)) {
+    let _ = CLAIMED.try_with(|keys| f(&mut keys.lock().unwrap_or_else(PoisonError::into_inner)));
+}
+
+/// The keys one request claimed. Whatever way the request ends, a key it neither completed
+/// nor freed is freed: a handler that stops at an error (`?`), or panics, or whose client
+/// went away, must not leave the key "running", or the same form sent again would wait for
+/// a twin that no longer exists and be refused.
+struct ClaimedKeys {
+    app: AppState,
+    keys: Arc<Mutex<Vec<String>>>,
+}
+
+impl ClaimedKeys {
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.keys.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+impl Drop for ClaimedKeys {
+    /// Only reached with keys left when the request was cut short (a panic, a dropped
+    /// connection); freeing then cannot be awaited, so it is left to a task.
+    fn drop(&mut self) {
+        let keys = self.take();
+        if keys.is_empty() {
+            return;
+        }
+        let app = self.app.clone();
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move { release_all(&app, keys).await });
+        }
+    }
+}
+
+async fn release_all(app: &AppState, keys: Vec<String>) {
+    for key in keys {
+        if let Err(e) = app.store.release_submission(&key).await {
+            tracing::error!("freeing a form key left running: {e}");
+        }
+    }
+}
+
+/// The layer that frees the form keys a request left claimed (see [`ClaimedKeys`]).
+pub async fn release_unfinished_keys(
+    axum::extract::State(app): axum::extract::State<AppState>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let guard = ClaimedKeys {
+        app,
+        keys: Arc::default(),
+    };
+    let res = CLAIMED.scope(guard.keys.clone(), next.run(req)).await;
+    // Freed before the answer leaves, so that the form sent again finds the key free.
+    release_all(&guard.app, guard.take()).await;
+    res
+}
+
 pub async fn begin_once(app: &AppState, key: &str) -> Result<Once, store::DbErr> {
     if key.len() != 32 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(Once::Proceed);
@@ -126,7 +190,10 @@ pub async fn begin_once(app: &AppState, key: &str) -> Result<Once, store::DbErr>
     let key = format!("f:{key}");
     for _ in 0..100 {
         match app.store.claim_submission(&key, app.now()).await? {
-            Claim::Fresh => return Ok(Once::Proceed),
+            Claim::Fresh => {
+                claimed(|keys| keys.push(key.clone()));
+                return Ok(Once::Proceed);
+            }
             Claim::Done(location) => {
                 return Ok(Once::Respond(Redirect::to(&location).into_response()));
             }
@@ -143,9 +210,9 @@ pub async fn begin_once(app: &AppState, key: &str) -> Result<Once, store::DbErr>
 
 pub async fn finish_once(app: &AppState, key: &str, location: &str) -> Result<(), store::DbErr> {
     if key.len() == 32 {
-        app.store
-            .complete_submission(&format!("f:{key}"), location)
-            .await?;
+        let key = format!("f:{key}");
+        app.store.complete_submission(&key, location).await?;
+        claimed(|keys| keys.retain(|k| *k != key));
     }
     Ok(())
 }
@@ -153,7 +220,9 @@ pub async fn finish_once(app: &AppState, key: &str, location: &str) -> Result<()
 /// The submission was refused (bad input): free the key so the corrected form can go.
 pub async fn abandon_once(app: &AppState, key: &str) -> Result<(), store::DbErr> {
     if key.len() == 32 {
-        app.store.release_submission(&format!("f:{key}")).await?;
+        let key = format!("f:{key}");
+        app.store.release_submission(&key).await?;
+        claimed(|keys| keys.retain(|k| *k != key));
     }
     Ok(())
 }
@@ -223,20 +292,35 @@ where
         let mut fields = Vec::new();
         let mut file = None;
         let mut too_large = false;
-        while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
+        loop {
+            let next = multipart.next_field().await;
+            // Past the limit, the rest is read only to be thrown away (a browser still sending
+            // when the connection closes shows a reset, not the page); its end may be cut off.
+            let mut field = match next {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(_) if too_large => break,
+                Err(_) => return Err(unreadable()),
+            };
             let name = field.name().unwrap_or("").to_owned();
             match field.file_name().map(str::to_owned) {
                 Some(file_name) => {
                     let mut bytes = Vec::new();
-                    while let Some(chunk) = field.chunk().await.map_err(|_| unreadable())? {
-                        if bytes.len() + chunk.len() > limit {
-                            too_large = true;
-                            break;
+                    loop {
+                        match field.chunk().await {
+                            Ok(Some(_)) if too_large => {}
+                            Ok(Some(chunk)) if bytes.len() + chunk.len() > limit => {
+                                too_large = true;
+                                bytes = Vec::new();
+                            }
+                            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+                            Ok(None) => break,
+                            Err(_) if too_large => break,
+                            Err(_) => return Err(unreadable()),
                         }
-                        bytes.extend_from_slice(&chunk);
                     }
                     if too_large {
-                        break;
+                        continue;
                     }
                     if file.is_none() && !(file_name.is_empty() && bytes.is_empty()) {
                         file = Some(UploadedFile {
@@ -245,12 +329,12 @@ where
                         });
                     }
                 }
-                None => {
-                    let text = field.text().await.map_err(|_| unreadable())?;
-                    if text.len() <= 64 * 1024 {
-                        fields.push((name, text));
-                    }
-                }
+                None => match field.text().await {
+                    Ok(text) if text.len() <= 64 * 1024 => fields.push((name, text)),
+                    Ok(_) => {}
+                    Err(_) if too_large => break,
+                    Err(_) => return Err(unreadable()),
+                },
             }
         }
         let fields = Pairs(fields);

@@ -95,22 +95,35 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             session::layer,
         ));
-    Router::new()
+    let site = Router::new()
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(layout::static_file))
         .merge(pages)
-        .fallback(error::not_found)
-        // Uploads are the largest bodies; every other form keeps axum's 2 MB limit.
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            state
-                .config
-                .body_limit
-                .max(state.config.upload_limit + UPLOAD_OVERHEAD),
-        ))
-        .layer(axum::middleware::from_fn(middleware::friendly_too_large))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(axum::middleware::from_fn(middleware::request_log))
-        .with_state(state)
+        .fallback(error::not_found);
+    with_platform_layers(site, state)
+}
+
+/// The layers every answer passes through: form keys freed whatever the outcome, body limits,
+/// the error page for a panic, security headers, the request log. Public so that a test can put a route of its own under them.
+pub fn with_platform_layers(site: Router<AppState>, state: AppState) -> Router {
+    site.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        forms::release_unfinished_keys,
+    ))
+    // Uploads are the largest bodies; every other form keeps axum's 2 MB limit.
+    .layer(tower_http::limit::RequestBodyLimitLayer::new(
+        state.config.body_allowance(),
+    ))
+    .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+        middleware::panic_page,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::too_large,
+    ))
+    .layer(axum::middleware::from_fn(middleware::security_headers))
+    .layer(axum::middleware::from_fn(middleware::request_log))
+    .with_state(state)
 }
 
 /// Serves the site on `listener` until `shutdown` resolves. The peer address of each
@@ -120,6 +133,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    middleware::log_panics_without_data();
     jobs::spawn(state.clone());
     axum::serve(
         listener,

@@ -114,7 +114,10 @@ pub async fn submit(
         return Ok(page(&app, &session, identifier, f.next, errors).into_response());
     }
 
-    let account = app.store.account_by_identifier(&identifier).await?;
+    let account = app
+        .store
+        .account_by_identifier(&super::lookup_key(&app, &identifier))
+        .await?;
     let Some(account) = account else {
         password_hash::verify_dummy(&app.config.argon2, &f.password).await;
         audit::record(

@@ -30,6 +30,22 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
+/// What a person typed to name their account (a login name or a document number), in the form
+/// accounts are looked up by: a mainland document number as registration stores it, so a
+/// 15-digit legacy number finds the account registered with it (stored as its 18-digit form);
+/// anything else as typed.
+pub fn lookup_key(app: &AppState, typed: &str) -> String {
+    let typed = typed.trim();
+    match domain::identity::parse_document(
+        domain::identity::DocumentType::MainlandId,
+        typed,
+        app.today(),
+    ) {
+        Ok(doc) => doc.number,
+        Err(_) => typed.to_owned(),
+    }
+}
+
 /// The message for a locked account; an administrator's lock has no end to wait for.
 pub fn locked_text(minutes_left: i64) -> String {
     if minutes_left > 24 * 60 {

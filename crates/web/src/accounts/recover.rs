@@ -22,6 +22,7 @@ pub struct RecoverPage {
     c: Chrome,
     identifier: String,
     errors: FieldErrors,
+    show_captcha: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -50,11 +51,12 @@ pub struct AnswerForm {
     new2: String,
 }
 
-pub async fn show(session: Session) -> Response {
+pub async fn show(State(app): State<AppState>, session: Session) -> Response {
     RecoverPage {
         c: Chrome::public("找回密码", &session),
         identifier: String::new(),
         errors: FieldErrors::default(),
+        show_captcha: captcha::on_every_form(&app),
     }
     .into_response()
 }
@@ -69,14 +71,18 @@ pub async fn submit(
     if identifier.is_empty() {
         errors.add("identifier", "请输入登录账号或证件号码");
     }
-    if !captcha::check(&app, &session, &f.captcha) {
+    if captcha::on_every_form(&app) && !captcha::check(&app, &session, &f.captcha) {
         errors.add(
             "captcha",
             "验证码不正确，请重新输入（看不清可点击图片换一张）",
         );
     }
     if errors.is_empty() {
-        match app.store.account_by_identifier(&identifier).await? {
+        match app
+            .store
+            .account_by_identifier(&super::lookup_key(&app, &identifier))
+            .await?
+        {
             Some(a) if a.answer_hashes.iter().any(|h| h.is_empty()) => errors.add(
                 "identifier",
                 "该账号尚未设置密码保护问题，无法自助找回。请联系所在单位或平台管理员重置密码。",
@@ -92,6 +98,7 @@ pub async fn submit(
         c: Chrome::public("找回密码", &session),
         identifier,
         errors,
+        show_captcha: captcha::on_every_form(&app),
     }
     .into_response())
 }

@@ -49,9 +49,11 @@ pub struct RegisterPage {
     questions: &'static [&'static str],
     /// What the document number told us, shown back to the person.
     derived: Option<String>,
+    show_captcha: bool,
 }
 
 fn page(
+    app: &AppState,
     session: &Session,
     f: RegisterForm,
     errors: FieldErrors,
@@ -68,10 +70,11 @@ fn page(
             .collect(),
         questions: SECURITY_QUESTIONS,
         derived,
+        show_captcha: captcha::on_every_form(app),
     }
 }
 
-pub async fn show(session: Session) -> Response {
+pub async fn show(State(app): State<AppState>, session: Session) -> Response {
     if session.account_id().is_some() {
         return Redirect::to("/").into_response();
     }
@@ -84,7 +87,7 @@ pub async fn show(session: Session) -> Response {
         q3: SECURITY_QUESTIONS[2].into(),
         ..Default::default()
     };
-    page(&session, f, FieldErrors::default(), None).into_response()
+    page(&app, &session, f, FieldErrors::default(), None).into_response()
 }
 
 /// Everything checked, ready to store (hashes still to compute).
@@ -168,7 +171,7 @@ fn validate(
     if f.agree != "yes" {
         errors.add("agree", "请阅读并同意服务协议");
     }
-    if !captcha::check(app, session, &f.captcha) {
+    if captcha::on_every_form(app) && !captcha::check(app, session, &f.captcha) {
         errors.add(
             "captcha",
             "验证码不正确，请重新输入（看不清可点击图片换一张）",
@@ -279,7 +282,7 @@ async fn refuse(
     f.password.clear();
     f.password2.clear();
     f.captcha.clear();
-    Ok(page(session, f, errors, derived).into_response())
+    Ok(page(app, session, f, errors, derived).into_response())
 }
 
 fn describe(d: &identity::ParsedDocument) -> Option<String> {

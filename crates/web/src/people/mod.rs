@@ -14,6 +14,7 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/me/profile", get(profile::show).post(profile::submit))
+        .route("/me/contact", post(profile::change_contact))
         .route("/me/employment", get(employment::show))
         .route("/me/employment/bind", post(employment::bind))
         .route("/me/employment/cancel", post(employment::cancel))

@@ -1,5 +1,6 @@
-//! The person's profile (资料维护): education, qualification, series, specialty.
-//! Name and document come from the account and cannot be changed here.
+//! The person's profile (资料维护): education, qualification, series, specialty, and their
+//! contact details (mobile and e-mail). Name and document come from the account and cannot be
+//! changed here.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -13,12 +14,12 @@ use store::profiles::Profile;
 use store::reference::{HOME_PROVINCE, Named, Region};
 
 use crate::AppState;
-use crate::audit::ClientIp;
+use crate::audit::{self, ClientIp, event};
 use crate::auth::{AsSelf, CurrentUser};
 use crate::error::AppResult;
 use crate::forms::{CsrfForm, FieldErrors};
 use crate::layout::Chrome;
-use crate::policy;
+use crate::{password_hash, policy};
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -43,6 +44,16 @@ pub struct ProfileForm {
     district: String,
 }
 
+/// The person's mobile number and e-mail, the contacts of account recovery: changed only with
+/// the current password.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ContactForm {
+    mobile: String,
+    email: String,
+    password: String,
+}
+
 pub const DEGREES: &[&str] = &["博士", "硕士", "学士", "无"];
 
 #[derive(Template, WebTemplate)]
@@ -61,6 +72,9 @@ pub struct ProfilePage {
     disciplines: Vec<(&'static str, &'static str)>,
     cities: Vec<Region>,
     districts: Vec<Region>,
+    /// The contact form, on the person's own profile only.
+    contact: ContactForm,
+    contact_errors: FieldErrors,
 }
 
 impl ProfilePage {
@@ -76,8 +90,13 @@ fn date(d: Option<chrono::NaiveDate>) -> String {
 
 fn form_of(p: &Profile) -> ProfileForm {
     let region = p.region_code.clone();
-    let (city, district) = if region.len() == 6 && !region.ends_with("00") {
-        (format!("{}00", &region[..4]), region)
+    let district_of = region
+        .get(..4)
+        .filter(|_| region.len() == 6 && region.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|_| !region.ends_with("00"))
+        .map(|c| format!("{c}00"));
+    let (city, district) = if let Some(city) = district_of {
+        (city, region)
     } else {
         (region, String::new())
     };
@@ -118,6 +137,33 @@ async fn page(
     errors: FieldErrors,
 ) -> AppResult<ProfilePage> {
     let a = target.account;
+    let contact = ContactForm {
+        mobile: a.mobile.clone(),
+        email: a.email.clone(),
+        password: String::new(),
+    };
+    page_with_contact(
+        app,
+        user,
+        target,
+        f,
+        errors,
+        contact,
+        FieldErrors::default(),
+    )
+    .await
+}
+
+async fn page_with_contact(
+    app: &AppState,
+    user: &CurrentUser,
+    target: &Target<'_>,
+    f: ProfileForm,
+    errors: FieldErrors,
+    contact: ContactForm,
+    contact_errors: FieldErrors,
+) -> AppResult<ProfilePage> {
+    let a = target.account;
     let city = if f.city.is_empty() {
         "440100".to_owned()
     } else {
@@ -152,6 +198,12 @@ async fn page(
         districts: app.store.regions_under(&city).await?,
         f: ProfileForm { city, ..f },
         errors,
+        contact: ContactForm {
+            // The password is never sent back into a page.
+            password: String::new(),
+            ..contact
+        },
+        contact_errors,
     })
 }
 
@@ -191,6 +243,92 @@ pub async fn submit(
             Ok(Redirect::to("/me/profile").into_response())
         }
     }
+}
+
+/// Changes the person's mobile number and e-mail. Both are how a lost account is recovered,
+/// so whoever holds a signed-in browser must also know the password to change them.
+pub async fn change_contact(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    AsSelf(user): AsSelf,
+    CsrfForm(c): CsrfForm<ContactForm>,
+) -> AppResult<Response> {
+    let a = &user.account;
+    let mut e = FieldErrors::default();
+    let mobile = e.check("mobile", domain::credentials::mobile(&c.mobile));
+    let email = e.check("email", domain::credentials::email(&c.email));
+    if c.password.is_empty() {
+        e.add("password", "请输入当前密码");
+    } else if !password_hash::verify(&c.password, &a.password_hash).await {
+        audit::record(
+            &app,
+            &ip,
+            event::CONTACT_CHANGE,
+            "failure",
+            Some(a.id),
+            &a.login_name,
+            "当前密码不正确",
+        )
+        .await;
+        e.add("password", "当前密码不正确");
+    }
+    let (Some(mobile), Some(email), true) = (mobile, email, e.is_empty()) else {
+        return refuse_contact(&app, &user, c, e).await;
+    };
+    let changed: Vec<&str> = [
+        ("手机号码", mobile != a.mobile),
+        ("电子邮箱", email != a.email),
+    ]
+    .into_iter()
+    .filter_map(|(label, differs)| differs.then_some(label))
+    .collect();
+    if changed.is_empty() {
+        user.session.flash("info", "联系方式没有变化。");
+        return Ok(Redirect::to("/me/profile").into_response());
+    }
+    app.store.set_contact(a.id, &mobile, &email).await?;
+    // The values stay out of the log: which of them changed is what an investigation needs.
+    audit::record(
+        &app,
+        &ip,
+        event::CONTACT_CHANGE,
+        "success",
+        Some(a.id),
+        &a.login_name,
+        &format!("修改{}", changed.join("、")),
+    )
+    .await;
+    user.session.flash("success", "联系方式已修改。");
+    Ok(Redirect::to("/me/profile").into_response())
+}
+
+async fn refuse_contact(
+    app: &AppState,
+    user: &CurrentUser,
+    c: ContactForm,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let target = Target {
+        account: &user.account,
+        title: "个人资料",
+        action: "/me/profile".into(),
+    };
+    let p = app
+        .store
+        .profile(user.account.id)
+        .await?
+        .unwrap_or_default();
+    Ok(page_with_contact(
+        app,
+        user,
+        &target,
+        form_of(&p),
+        FieldErrors::default(),
+        c,
+        errors,
+    )
+    .await?
+    .into_response())
 }
 
 /// A member of the staff of the unit acted for, whose profile the unit may maintain

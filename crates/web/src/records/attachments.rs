@@ -57,7 +57,7 @@ pub async fn upload(
     if form.too_large {
         return back(format!(
             "文件过大：单个附件不能超过{}MB",
-            limit.div_ceil(1024 * 1024)
+            app.config.upload_limit_mb()
         ));
     }
     let r = own_record(&app, &ip, &user, id).await?;

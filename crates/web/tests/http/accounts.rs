@@ -761,3 +761,186 @@ on_both_engines!(the_captcha_can_appear_only_after_a_failed_sign_in, |app| {
     .await
     .assert_redirect("/");
 });
+
+on_both_engines!(with_captchas_off_no_form_asks_for_one, |app| {
+    with_demo(&app).await;
+    let mut c = Client::with_router(captchas_off(&app));
+    // A scripted run registers without ever fetching an image.
+    c.get("/register").await.assert_lacks("id=\"captcha\"");
+    let key = c.form_key.clone().expect("form key");
+    let mut fields = registration("jiaoben", "焦本", "440106198503151233", "Xuexi2026go");
+    fields.retain(|(k, _)| *k != "captcha");
+    fields.push(("form_key", &key));
+    c.post("/register", &fields)
+        .await
+        .assert_redirect("/login?identifier=jiaoben");
+    assert!(
+        app.state
+            .store
+            .account_by_identifier("jiaoben")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Recovery and sign-in do without it too.
+    let mut r = Client::with_router(captchas_off(&app));
+    r.get("/recover").await.assert_lacks("id=\"captcha\"");
+    r.post("/recover", &[("identifier", "zhangwei")])
+        .await
+        .assert_redirect("/recover/answer");
+    c.get("/login").await.assert_lacks("id=\"captcha\"");
+    c.post(
+        "/login",
+        &[("identifier", "jiaoben"), ("password", "Xuexi2026go")],
+    )
+    .await
+    .assert_redirect("/");
+});
+
+/// The site over the same database with JXJY_CAPTCHA=off (and no captcha text pinned).
+fn captchas_off(app: &TestApp) -> axum::Router {
+    let config = jxjy_web::Config {
+        captcha: jxjy_web::CaptchaMode::Off,
+        trust_proxy: true,
+        ..jxjy_web::Config::default()
+    };
+    let mut state = jxjy_web::AppState::new(app.state.store.clone(), config);
+    state.clock = app.clock.clone();
+    jxjy_web::router(state)
+}
+
+on_both_engines!(a_legacy_fifteen_digit_number_signs_in, |app| {
+    let mut c = Client::new(&app);
+    register(
+        &mut c,
+        &registration("laohao", "郝建国", "440106661007095", "Xuexi2026go"),
+    )
+    .await
+    .assert_redirect("/login?identifier=laohao");
+    // The number the person registered with, in the form they typed it then.
+    let mut c = Client::new(&app);
+    c.sign_in("440106661007095", "Xuexi2026go")
+        .await
+        .assert_redirect("/");
+    c.get("/").await.assert_contains("郝建国");
+    // A wrong password with it counts against that account.
+    let mut other = Client::new(&app);
+    let r = other.sign_in(" 440106661007095 ", "Wrong2026pw").await;
+    r.assert_contains("账号或密码不正确。再输错");
+    let a = app
+        .state
+        .store
+        .account_by_document("440106196610070958")
+        .await
+        .unwrap()
+        .expect("account");
+    assert_eq!(a.failed_count, 1);
+    // The administrator finds the account by that number too.
+    with_demo(&app).await;
+    let mut admin = Client::new(&app);
+    admin
+        .sign_in("admin", "Admin2026jx")
+        .await
+        .assert_redirect("/");
+    let r = admin.get("/admin/accounts?q=440106661007095").await;
+    r.assert_contains("laohao");
+    r.assert_contains("共 1 条");
+});
+
+async fn contact_of(app: &TestApp, login: &str) -> (String, String) {
+    let a = app
+        .state
+        .store
+        .account_by_identifier(login)
+        .await
+        .unwrap()
+        .expect("account");
+    (a.mobile, a.email)
+}
+
+on_both_engines!(a_person_changes_their_mobile_and_email, |app| {
+    with_demo(&app).await;
+    let before = contact_of(&app, "zhangwei").await;
+    let mut c = Client::new(&app);
+    c.sign_in("zhangwei", "Study2026gd")
+        .await
+        .assert_redirect("/");
+    let page = c.get("/me/profile").await;
+    page.assert_contains("联系方式");
+    assert_eq!(page.input_value("mobile"), Some(before.0.clone()));
+
+    // A wrong password: nothing changes, what was typed stays, the password does not.
+    let r = c
+        .post(
+            "/me/contact",
+            &[
+                ("mobile", "13800138000"),
+                ("email", "zw@example.cn"),
+                ("password", "Wrong2026pw"),
+            ],
+        )
+        .await;
+    r.assert_eq_status(200);
+    r.assert_contains("id=\"password-error\"");
+    r.assert_contains("当前密码不正确");
+    assert_eq!(r.input_value("mobile").as_deref(), Some("13800138000"));
+    assert_eq!(r.input_value("email").as_deref(), Some("zw@example.cn"));
+    assert_eq!(r.input_value("password"), None);
+    assert_eq!(contact_of(&app, "zhangwei").await, before);
+
+    // A bad mobile number: its message next to it, the typed number kept.
+    let r = c
+        .post(
+            "/me/contact",
+            &[
+                ("mobile", "1380013800"),
+                ("email", "zw@example.cn"),
+                ("password", "Study2026gd"),
+            ],
+        )
+        .await;
+    r.assert_eq_status(200);
+    r.assert_contains("id=\"mobile-error\"");
+    r.assert_contains("手机号码应为11位数字");
+    assert_eq!(r.input_value("mobile").as_deref(), Some("1380013800"));
+    assert_eq!(contact_of(&app, "zhangwei").await, before);
+
+    // Both right: changed, said, and audited without the values.
+    let r = c
+        .post(
+            "/me/contact",
+            &[
+                ("mobile", "138 0013 8000"),
+                ("email", "ZW@Example.CN"),
+                ("password", "Study2026gd"),
+            ],
+        )
+        .await;
+    r.assert_redirect("/me/profile");
+    let page = c.get("/me/profile").await;
+    page.assert_contains("联系方式已修改");
+    assert_eq!(page.input_value("mobile").as_deref(), Some("13800138000"));
+    assert_eq!(
+        contact_of(&app, "zhangwei").await,
+        ("13800138000".to_owned(), "ZW@example.cn".to_owned())
+    );
+    assert_eq!(audit_count(&app, "contact_change", "success").await, 1);
+    assert_eq!(audit_count(&app, "contact_change", "failure").await, 1);
+    let entries = app
+        .state
+        .store
+        .audit_entries(&AuditFilter {
+            event: Some("contact_change".into()),
+            per_page: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .items;
+    assert!(
+        entries
+            .iter()
+            .all(|e| !e.detail.contains("13800138000") && !e.detail.contains("example")),
+        "the log names what changed, not the values"
+    );
+});

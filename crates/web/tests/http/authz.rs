@@ -525,6 +525,19 @@ const ROUTES: &[Row] = &[
         audit: Audit::NotNeeded,
     },
     Row {
+        method: "POST",
+        path: "/me/contact",
+        object: Obj::None,
+        fields: &[
+            ("mobile", "13800138000"),
+            ("email", "authz@example.cn"),
+            ("password", "Study2026gd"),
+        ],
+        refused: &[YzAdmin, GzjyAdmin],
+        allowed: Person,
+        audit: Audit::NotNeeded,
+    },
+    Row {
         method: "GET",
         path: "/me/employment",
         object: Obj::None,

@@ -12,6 +12,7 @@ mod cycles;
 mod exports;
 mod moves;
 mod orgs;
+mod platform;
 mod races;
 mod records;
 mod recovery;

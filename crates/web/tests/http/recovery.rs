@@ -132,3 +132,20 @@ on_both_engines!(recovery_of_an_unknown_account_says_so, |app| {
     r.assert_contains("没有找到");
     c.get("/recover/answer").await.assert_redirect("/recover");
 });
+
+on_both_engines!(recovery_finds_an_account_by_its_legacy_number, |app| {
+    let mut c = Client::new(&app);
+    register(
+        &mut c,
+        &registration("laohao", "郝建国", "440106661007095", "Xuexi2026go"),
+    )
+    .await
+    .assert_redirect("/login?identifier=laohao");
+    let mut c = Client::new(&app);
+    start(&mut c, "440106661007095")
+        .await
+        .assert_redirect("/recover/answer");
+    c.get("/recover/answer")
+        .await
+        .assert_contains(domain::credentials::SECURITY_QUESTIONS[0]);
+});
