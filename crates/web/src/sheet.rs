@@ -294,7 +294,7 @@ mod tests {
             &map,
             &rows[1..],
             d(2025, 6, 15),
-            &DeclarationRules::default(),
+            &|_, _| DeclarationRules::default(),
         );
         assert_eq!(errors, vec![]);
         assert_eq!(ok[0].line, 2);

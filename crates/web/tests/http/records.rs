@@ -48,6 +48,8 @@ pub async fn record_of(
         main_author: false,
         passed: true,
         content: String::new(),
+        location: String::new(),
+        remarks: String::new(),
     };
     record_with(app, account, unit, state, &fields).await
 }
@@ -77,6 +79,8 @@ pub async fn record_in_year(
         main_author: false,
         passed: true,
         content: String::new(),
+        location: String::new(),
+        remarks: String::new(),
     };
     record_with(app, account, unit, "approved", &fields).await
 }
@@ -1282,6 +1286,8 @@ on_both_engines!(the_guangzhou_rule_of_2020_at_its_thresholds, |app| {
                 main_author: false,
                 passed: true,
                 content: String::new(),
+                location: String::new(),
+                remarks: String::new(),
             };
             record_with(&app, id, unit, "approved", &fields).await;
         }
@@ -1444,6 +1450,8 @@ on_both_engines!(
             main_author: false,
             passed: true,
             content: String::new(),
+            location: String::new(),
+            remarks: String::new(),
         };
         let id = record_with(&app, me, yz, "submitted", &fields).await;
         let mut clerk = acting(&app, "yizhong", yz).await;
