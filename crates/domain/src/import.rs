@@ -16,8 +16,8 @@ use crate::hours::{self, Hours, MAX_TENTHS};
 use crate::identity::{self, DocumentType};
 use crate::profile::validate_short_text;
 use crate::record::{
-    self, ATTACHMENT_REQUIRED_BEFORE_YEAR, Category, DeclarationRules, DeclarationType, LOCATION_MAX,
-    REMARKS_MAX, RecordInput,
+    self, ATTACHMENT_REQUIRED_BEFORE_YEAR, Category, DeclarationRules, DeclarationType,
+    LOCATION_MAX, REMARKS_MAX, RecordInput,
 };
 use crate::text;
 
@@ -656,8 +656,7 @@ pub fn row_people(
             RowPerson {
                 line: *line,
                 doc_number: read(DOC_NUMBER).and_then(|c| parse_doc_number(c, today).ok()),
-                real_name: read(REAL_NAME)
-                    .and_then(|c| credentials::real_name(&cell_text(c)).ok()),
+                real_name: read(REAL_NAME).and_then(|c| credentials::real_name(&cell_text(c)).ok()),
                 year: read(YEAR).and_then(|c| parse_year(c).ok()),
             }
         })
@@ -897,12 +896,9 @@ mod tests {
     }
 
     fn run(rows: Vec<(u32, Vec<Cell>)>) -> (Vec<ImportedRow>, Vec<RowError>) {
-        validate_rows(
-            &identity_map(),
-            &rows,
-            today(),
-            &|_, _| DeclarationRules::default(),
-        )
+        validate_rows(&identity_map(), &rows, today(), &|_, _| {
+            DeclarationRules::default()
+        })
     }
 
     /// The problems of one row at line 2, as (column, message).
@@ -1462,13 +1458,21 @@ mod tests {
             )
         };
         let check = |row: Vec<Cell>| validate_rows(&identity_map(), &[(2, row)], today(), &rules);
-        assert!(check(patent(2020.0, "2020-05-01", "2020-05-01", 15.0)).1.is_empty());
+        assert!(
+            check(patent(2020.0, "2020-05-01", "2020-05-01", 15.0))
+                .1
+                .is_empty()
+        );
         let (_, errors) = check(patent(2020.0, "2020-05-01", "2020-05-01", 14.0));
         assert_eq!(
             errors[0].message,
             "该申报类型的学时为固定值：第一作者30学时，其他作者15学时"
         );
-        assert!(check(patent(2024.0, "2024-05-01", "2024-05-01", 14.0)).1.is_empty());
+        assert!(
+            check(patent(2024.0, "2024-05-01", "2024-05-01", 14.0))
+                .1
+                .is_empty()
+        );
         // Without a readable year the rule set is unknown: no guess about the hours.
         let (_, errors) = check(with(
             patent(2020.0, "2020-05-01", "2020-05-01", 14.0),
@@ -1548,7 +1552,13 @@ mod tests {
                     ],
                 ),
             ),
-            (5, with(valid(), &[("证件号码", t("123")), ("申报年度", Cell::Empty)])),
+            (
+                5,
+                with(
+                    valid(),
+                    &[("证件号码", t("123")), ("申报年度", Cell::Empty)],
+                ),
+            ),
         ];
         assert_eq!(
             row_people(&identity_map(), &rows, today()),
@@ -1722,12 +1732,9 @@ mod tests {
         note_only[0] = t("以下为2024年数据");
         let mut row = vec![t("说明")];
         row.extend(valid());
-        let (ok, errors) = validate_rows(
-            &map,
-            &[(2, note_only), (3, row)],
-            today(),
-            &|_, _| DeclarationRules::default(),
-        );
+        let (ok, errors) = validate_rows(&map, &[(2, note_only), (3, row)], today(), &|_, _| {
+            DeclarationRules::default()
+        });
         assert_eq!(errors, vec![]);
         assert_eq!(ok.len(), 1);
         assert_eq!(ok[0].input, imported(valid()).input);
@@ -1748,12 +1755,9 @@ mod tests {
             .filter(|(_, c)| c.required)
             .map(|(cell, _)| cell)
             .collect();
-        let (ok, errors) = validate_rows(
-            &map,
-            &[(9, cells.clone())],
-            today(),
-            &|_, _| DeclarationRules::default(),
-        );
+        let (ok, errors) = validate_rows(&map, &[(9, cells.clone())], today(), &|_, _| {
+            DeclarationRules::default()
+        });
         assert_eq!(errors, vec![]);
         assert!(ok[0].input.matches_specialty);
         assert!(!ok[0].input.main_author);
@@ -1764,12 +1768,9 @@ mod tests {
         );
 
         // A row cut short: the missing cells are blank.
-        let (_, errors) = validate_rows(
-            &map,
-            &[(9, cells[..8].to_vec())],
-            today(),
-            &|_, _| DeclarationRules::default(),
-        );
+        let (_, errors) = validate_rows(&map, &[(9, cells[..8].to_vec())], today(), &|_, _| {
+            DeclarationRules::default()
+        });
         assert_eq!(
             errors
                 .iter()

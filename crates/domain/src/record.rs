@@ -882,11 +882,14 @@ mod tests {
         assert!(text.ends_with("project:days,further_study:days,online:days,other:unlimited"));
         assert_eq!(rules.with_limits_text(&text), lifted);
         assert_eq!(rules.with_limits_text(""), rules);
-        assert_eq!(rules.with_limits_text("other:unlimited,nonsense,paper:x"), {
-            let mut only = rules;
-            only.set_limit(DeclarationType::Other, HoursLimit::Unlimited);
-            only
-        });
+        assert_eq!(
+            rules.with_limits_text("other:unlimited,nonsense,paper:x"),
+            {
+                let mut only = rules;
+                only.set_limit(DeclarationType::Other, HoursLimit::Unlimited);
+                only
+            }
+        );
         for l in HoursLimit::ALL {
             assert_eq!(HoursLimit::from_code(l.code()), Some(l));
         }

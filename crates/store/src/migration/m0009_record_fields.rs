@@ -34,7 +34,11 @@ impl MigrationTrait for Migration {
         .await?;
         let defaults = domain::record::DeclarationRules::default().limits_text();
         // Codes of declaration types and limits only: nothing to quote.
-        debug_assert!(defaults.bytes().all(|b| b.is_ascii_lowercase() || b"_:,".contains(&b)));
+        debug_assert!(
+            defaults
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b"_:,".contains(&b))
+        );
         m.get_connection()
             .execute_unprepared(&format!(
                 "UPDATE rule_set SET declaration_limits = '{defaults}'"

@@ -184,7 +184,13 @@ pub fn check(f: &RecordForm, cx: &Context<'_>) -> Result<RecordFields, FieldErro
         record::LOCATION_MAX,
         None,
     );
-    let remarks = text(&mut errors, "remarks", &f.remarks, record::REMARKS_MAX, None);
+    let remarks = text(
+        &mut errors,
+        "remarks",
+        &f.remarks,
+        record::REMARKS_MAX,
+        None,
+    );
     let matches_specialty = f.matches_specialty == "1";
     let main_author = f.main_author == "1";
     let passed = f.passed != "0";

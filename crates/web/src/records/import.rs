@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::import::{
     COLUMNS, ImportedRow, RowError, map_header, row_key, row_people, validate_rows,
 };
-use domain::record::DeclarationRules;
 use domain::policy::Action;
+use domain::record::DeclarationRules;
 use serde::{Deserialize, Serialize};
 use store::ChangeError;
 use store::records::{ImportRecord, RecordFields};

@@ -494,6 +494,11 @@ pub async fn submit(
             return Ok(Redirect::to(&here).into_response());
         }
     };
+    // A draft kept from before the rule may end after today; it waits until the study ends.
+    if let Err(message) = record::check_ended(r.end_date, app.today()) {
+        user.session.flash("error", message);
+        return Ok(Redirect::to(&here).into_response());
+    }
     let step = Step {
         step: "submit",
         org_id: None,

@@ -1679,7 +1679,8 @@ fn import_book(rows: &[&[(&str, &str)]]) -> Vec<u8> {
                 .iter()
                 .position(|col| col.label == label)
                 .expect("a template column");
-            ws.write_string(r as u32 + 1, c as u16, value).expect("cell");
+            ws.write_string(r as u32 + 1, c as u16, value)
+                .expect("cell");
         }
     }
     wb.save_to_buffer().expect("xlsx")
@@ -1687,9 +1688,7 @@ fn import_book(rows: &[&[(&str, &str)]]) -> Vec<u8> {
 
 /// One row of the preview's error table.
 fn preview_error(line: u32, column: &str, message: &str) -> String {
-    format!(
-        "第 {line} 行</td><td data-label=\"列\">{column}</td><td data-label=\"问题\">{message}"
-    )
+    format!("第 {line} 行</td><td data-label=\"列\">{column}</td><td data-label=\"问题\">{message}")
 }
 
 on_both_engines!(study_that_has_not_ended_is_declared_nowhere, |app| {
@@ -1758,6 +1757,35 @@ on_both_engines!(study_that_has_not_ended_is_declared_nowhere, |app| {
         .await
         .assert_contains(&preview_error(2, "结束日期", message));
     assert_eq!(count().await, before);
+    // A draft stored before the rule cannot be sent either.
+    let fields = RecordFields {
+        year: 2026,
+        category: "professional".into(),
+        declaration: "training".into(),
+        course_name: "尚未举办的研修".into(),
+        study_form: "面授".into(),
+        institution_id: None,
+        institution_name: "广州市教育研究院".into(),
+        start_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 3).expect("date"),
+        end_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 4).expect("date"),
+        claimed_tenths: 120,
+        matches_specialty: true,
+        main_author: false,
+        passed: true,
+        content: String::new(),
+        location: String::new(),
+        remarks: String::new(),
+    };
+    let draft = record_with(&app, me, yz, "draft", &fields).await;
+    person.get(&format!("/me/records/{draft}")).await;
+    person
+        .post(&format!("/me/records/{draft}/submit"), &[])
+        .await;
+    person
+        .get(&format!("/me/records/{draft}"))
+        .await
+        .assert_contains(message);
+    assert_eq!(state_of(&app, draft).await, "draft");
 
     // Shanghai's date decides: at 20:00 UTC on 2 March it is already 3 March there.
     app.clock.advance(chrono::Duration::hours(19));
@@ -1774,7 +1802,7 @@ on_both_engines!(study_that_has_not_ended_is_declared_nowhere, |app| {
         )
         .await;
     assert!(r.status.is_redirection(), "ending today is declared");
-    assert_eq!(count().await, before + 1);
+    assert_eq!(count().await, before + 2);
 });
 
 on_both_engines!(every_declaration_type_is_limited_by_its_rule_set, |app| {
@@ -1798,7 +1826,10 @@ on_both_engines!(every_declaration_type_is_limited_by_its_rule_set, |app| {
     assert_eq!(r.status, 200);
     r.assert_contains("id=\"claimed-error\">申报学时超过了培训天数可折算的学时（每天6学时）");
     let r = person
-        .post("/me/records/new", &form(&[("declaration", "other"), ("claimed", "12")]))
+        .post(
+            "/me/records/new",
+            &form(&[("declaration", "other"), ("claimed", "12")]),
+        )
         .await;
     assert!(r.status.is_redirection(), "two days allow 12 hours");
 
@@ -1939,11 +1970,7 @@ on_both_engines!(the_preview_tells_every_problem_of_a_row, |app| {
         "申报学时超过了培训天数可折算的学时（每天6学时）",
     ));
     page.assert_contains(&preview_error(3, "证件号码", "不是本单位已确认的人员"));
-    page.assert_contains(&preview_error(
-        3,
-        "结束日期",
-        "结束日期不能早于开始日期",
-    ));
+    page.assert_contains(&preview_error(3, "结束日期", "结束日期不能早于开始日期"));
     page.assert_contains("有错误 <strong>2</strong> 行");
 });
 
@@ -1982,14 +2009,23 @@ on_both_engines!(location_and_remarks_of_a_record, |app| {
     page.assert_contains("<dt>学习地点</dt><dd>广州市越秀区</dd>");
     page.assert_contains("<dt>备注</dt><dd>第二期补录</dd>");
     let edit = person.get(&format!("/me/records/{id}/edit")).await;
-    assert_eq!(edit.input_value("location").as_deref(), Some("广州市越秀区"));
+    assert_eq!(
+        edit.input_value("location").as_deref(),
+        Some("广州市越秀区")
+    );
     let rows = sheet_text(
         person
             .get_bytes("/me/records.xlsx?course=%E6%96%B0%E8%AF%BE%E6%A0%87")
             .await,
     );
-    assert!(rows[0].contains("学习地点") && rows[0].contains("备注"), "{rows:?}");
-    assert!(rows.iter().any(|r| r.contains("广州市越秀区") && r.contains("第二期补录")));
+    assert!(
+        rows[0].contains("学习地点") && rows[0].contains("备注"),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("广州市越秀区") && r.contains("第二期补录"))
+    );
 
     // The import template names both columns; a filled file stores them.
     let mut clerk = acting(&app, "yizhong", yz).await;
@@ -2020,7 +2056,10 @@ on_both_engines!(location_and_remarks_of_a_record, |app| {
         .await
         .unwrap();
     assert_eq!(
-        (found.items[0].location.as_str(), found.items[0].remarks.as_str()),
+        (
+            found.items[0].location.as_str(),
+            found.items[0].remarks.as_str()
+        ),
         ("广州市天河区", "按培训班签到表导入")
     );
 });
@@ -2031,7 +2070,16 @@ on_both_engines!(the_person_filters_records_by_course_and_category, |app| {
     let me = account_id(&app, "zhangwei").await;
     for i in 0..23 {
         let category = if i < 21 { "public" } else { "professional" };
-        record_of(&app, me, yz, "submitted", category, 60, &format!("信息技术应用{i:02}")).await;
+        record_of(
+            &app,
+            me,
+            yz,
+            "submitted",
+            category,
+            60,
+            &format!("信息技术应用{i:02}"),
+        )
+        .await;
     }
     let mut person = signed_in(&app, "zhangwei").await;
     let course = "/me/records?course=%E4%BF%A1%E6%81%AF%E6%8A%80%E6%9C%AF";
@@ -2048,9 +2096,9 @@ on_both_engines!(the_person_filters_records_by_course_and_category, |app| {
     page.assert_contains("<option value=\"professional\" selected>专业科目</option>");
     let rows = sheet_text(
         person
-            .get_bytes(&format!(
-                "/me/records.xlsx?course=%E4%BF%A1%E6%81%AF%E6%8A%80%E6%9C%AF&category=public"
-            ))
+            .get_bytes(
+                "/me/records.xlsx?course=%E4%BF%A1%E6%81%AF%E6%8A%80%E6%9C%AF&category=public",
+            )
             .await,
     );
     assert_eq!(rows.len(), 22, "21 public records and the header");
