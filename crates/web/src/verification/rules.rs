@@ -314,6 +314,7 @@ impl RuleForm {
         series: &[Named],
         others: &[RuleSetRow],
         id: Option<i64>,
+        base: &DeclarationRules,
     ) -> Result<RuleSet, FieldErrors> {
         let mut errors = FieldErrors::default();
         let mut hours_of = |field: &'static str, v: &str| match hours::parse(v) {
@@ -362,10 +363,15 @@ impl RuleForm {
         let mut declaration = DeclarationRules {
             main_author_hours: main,
             other_author_hours: other,
-            ..Default::default()
+            ..*base
         };
         for d in DeclarationType::ALL {
-            match HoursLimit::from_code(&self.limit_code(d)) {
+            // A limit not sent at all stays as it was; one sent must be a known choice.
+            let code = self.limit_code(d);
+            if code.is_empty() {
+                continue;
+            }
+            match HoursLimit::from_code(&code) {
                 Some(l) => declaration.set_limit(d, l),
                 None => errors.add("limits", "请为每个申报类型选择学时上限"),
             }
@@ -532,7 +538,13 @@ async fn create_as(
     let regions = regions_for(&app, &m).await?;
     let others = app.store.rule_sets().await?;
     let action = format!("{}/new", m.base());
-    let rs = match f.check(&regions, &app.store.series().await?, &others, None) {
+    let rs = match f.check(
+        &regions,
+        &app.store.series().await?,
+        &others,
+        None,
+        &DeclarationRules::default(),
+    ) {
         Ok(rs) => rs,
         Err(errors) => return form_page(&app, &user, &m, action, f, errors).await,
     };
@@ -632,11 +644,18 @@ async fn update_as(
     id: i64,
     f: RuleForm,
 ) -> AppResult<Response> {
-    editable(&app, &ip, &user, &m, id).await?;
+    let stored = editable(&app, &ip, &user, &m, id).await?;
     let regions = regions_for(&app, &m).await?;
     let others = app.store.rule_sets().await?;
     let action = format!("{}/{id}", m.base());
-    let rs = match f.check(&regions, &app.store.series().await?, &others, Some(id)) {
+    let base = stored.to_domain().declaration;
+    let rs = match f.check(
+        &regions,
+        &app.store.series().await?,
+        &others,
+        Some(id),
+        &base,
+    ) {
         Ok(rs) => rs,
         Err(errors) => return form_page(&app, &user, &m, action, f, errors).await,
     };

@@ -1859,6 +1859,23 @@ on_both_engines!(every_declaration_type_is_limited_by_its_rule_set, |app| {
         .get("/org/rules")
         .await
         .assert_contains("不限学时：其他");
+    // A form that leaves the limits out changes none of them.
+    let without: Vec<(&str, &str)> = rule_form(&[])
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("limit_"))
+        .collect();
+    let v = (provincial.version + 1).to_string();
+    let mut without = without;
+    without.retain(|(k, _)| *k != "version");
+    without.push(("version", &v));
+    province
+        .post(&path, &without)
+        .await
+        .assert_redirect("/org/rules");
+    province
+        .get("/org/rules")
+        .await
+        .assert_contains("不限学时：其他");
     person.get("/me/records/new").await;
     let r = person.post("/me/records/new", &form(&other)).await;
     assert!(r.status.is_redirection(), "the rule set lifted the limit");
