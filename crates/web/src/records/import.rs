@@ -9,6 +9,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
 use domain::import::{
     COLUMNS, ImportedRow, RowError, map_header, row_key, row_people, validate_rows,
 };
@@ -150,12 +151,17 @@ pub async fn analyse(app: &AppState, unit: i64, bytes: &[u8]) -> anyhow::Result<
     let series_of = |doc: &str| staff.get(doc).and_then(|s| s.series_code.clone());
 
     // The rule set of each row is the form's: the row's year, the unit's region (the staff's
-    // confirmed employer) and the person's series. One lookup per series and year.
+    // confirmed employer) and the person's series. One lookup per series and year; a year
+    // outside the dates a row may hold is refused anyway, so it costs no lookup.
+    let years = 1950..=today.year();
     let mut rules: HashMap<(Option<String>, i32), DeclarationRules> = HashMap::new();
     for p in &people {
         let (Some(doc), Some(year)) = (&p.doc_number, p.year) else {
             continue;
         };
+        if !years.contains(&year) {
+            continue;
+        }
         let key = (series_of(doc), year);
         if rules.contains_key(&key) {
             continue;
