@@ -16,7 +16,8 @@ use crate::hours::{self, Hours, MAX_TENTHS};
 use crate::identity::{self, DocumentType};
 use crate::profile::validate_short_text;
 use crate::record::{
-    self, ATTACHMENT_REQUIRED_BEFORE_YEAR, Category, DeclarationRules, DeclarationType, RecordInput,
+    self, ATTACHMENT_REQUIRED_BEFORE_YEAR, Category, DeclarationRules, DeclarationType,
+    LOCATION_MAX, REMARKS_MAX, RecordInput,
 };
 use crate::text;
 
@@ -63,7 +64,7 @@ pub const CONTENT_MAX: usize = 500;
 pub const MAX_ROWS: usize = 20_000;
 
 /// The template's columns, in template order. A header may carry them in any order.
-pub const COLUMNS: [Column; 15] = [
+pub const COLUMNS: [Column; 17] = [
     Column {
         label: "证件号码",
         required: true,
@@ -139,6 +140,16 @@ pub const COLUMNS: [Column; 15] = [
         required: false,
         hint: "不超过500个字",
     },
+    Column {
+        label: "学习地点",
+        required: false,
+        hint: "如 广州市天河区，不超过100个字",
+    },
+    Column {
+        label: "备注",
+        required: false,
+        hint: "不超过500个字",
+    },
 ];
 
 // Positions in COLUMNS.
@@ -157,6 +168,8 @@ const MATCHES_SPECIALTY: usize = 11;
 const MAIN_AUTHOR: usize = 12;
 const ASSESSMENT: usize = 13;
 const CONTENT: usize = 14;
+const LOCATION: usize = 15;
+const REMARKS: usize = 16;
 
 /// A header cell reduced to what is compared with the labels: "＊证件号码（必填）" → "证件号码".
 fn header_label(cell: &Cell) -> Option<String> {
@@ -232,6 +245,8 @@ pub struct ImportedRow {
     pub institution: String,
     pub assessment_passed: bool,
     pub content: String,
+    pub location: String,
+    pub remarks: String,
 }
 
 /// A problem of a row; `column` is the header label, `None` for the row as a whole.
@@ -582,7 +597,16 @@ fn record_field_inputs(field: &str) -> &'static [usize] {
         "year" => &[YEAR],
         "start" | "attachment" => &[YEAR, START],
         "end" => &[START, END],
-        "claimed" => &[CLAIMED, DECLARATION, MAIN_AUTHOR, START, END],
+        // Whose row it is and its year choose the rule set, hence the limit.
+        "claimed" => &[
+            CLAIMED,
+            DECLARATION,
+            MAIN_AUTHOR,
+            START,
+            END,
+            YEAR,
+            DOC_NUMBER,
+        ],
         "category" => &[CATEGORY, DECLARATION],
         "matches_specialty" => &[CATEGORY, MATCHES_SPECIALTY],
         _ => &[
@@ -600,22 +624,62 @@ fn record_field_inputs(field: &str) -> &'static [usize] {
 
 type DuplicateKey = (String, i32, Category, String, NaiveDate, NaiveDate);
 
+/// Who a row is about and its year, as far as its cells can be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowPerson {
+    pub line: u32,
+    /// In its stored form, as in [`ImportedRow::doc_number`].
+    pub doc_number: Option<String>,
+    pub real_name: Option<String>,
+    pub year: Option<i32>,
+}
+
+fn is_blank_row(header_map: &[Option<usize>], cells: &[Cell]) -> bool {
+    (0..COLUMNS.len()).all(|k| cell_at(cells, header_map, k).is_blank())
+}
+
+/// The persons and years of the rows (blank rows skipped), read before the rows are checked:
+/// the caller finds out from them who is on its staff under which name, and which rule set
+/// applies to each person's year, as the record form does for one record.
+pub fn row_people(
+    header_map: &[Option<usize>],
+    rows: &[(u32, Vec<Cell>)],
+    today: NaiveDate,
+) -> Vec<RowPerson> {
+    rows.iter()
+        .filter(|(_, cells)| !is_blank_row(header_map, cells))
+        .map(|(line, cells)| {
+            let read = |k: usize| {
+                let cell = cell_at(cells, header_map, k);
+                (!cell.is_blank() && !matches!(cell, Cell::Error(_))).then_some(cell)
+            };
+            RowPerson {
+                line: *line,
+                doc_number: read(DOC_NUMBER).and_then(|c| parse_doc_number(c, today).ok()),
+                real_name: read(REAL_NAME).and_then(|c| credentials::real_name(&cell_text(c)).ok()),
+                year: read(YEAR).and_then(|c| parse_year(c).ok()),
+            }
+        })
+        .collect()
+}
+
 /// Checks every row under a header mapped by [`map_header`]. `rows` are (spreadsheet row number,
-/// cells); rows blank in every template column are skipped. Returns the valid rows and every
-/// problem of the others; a row with any problem yields no [`ImportedRow`].
+/// cells); rows blank in every template column are skipped. `rules` answers the declaration
+/// rules of a person (by stored document number, empty when unreadable) in a year. Returns the
+/// valid rows and every problem of the others; a row with any problem yields no
+/// [`ImportedRow`].
 pub fn validate_rows(
     header_map: &[Option<usize>],
     rows: &[(u32, Vec<Cell>)],
     today: NaiveDate,
-    rules: &DeclarationRules,
+    rules: &dyn Fn(&str, i32) -> DeclarationRules,
 ) -> (Vec<ImportedRow>, Vec<RowError>) {
     let mut imported = Vec::new();
     let mut errors = Vec::new();
     let mut seen: HashMap<DuplicateKey, u32> = HashMap::new();
 
     for (line, cells) in rows {
-        let blank = (0..COLUMNS.len()).all(|k| cell_at(cells, header_map, k).is_blank());
-        if blank {
+        if is_blank_row(header_map, cells) {
             continue;
         }
         let mut c = RowCheck {
@@ -641,6 +705,8 @@ pub fn validate_rows(
         let main_author = c.value(MAIN_AUTHOR, |cell| parse_yes_no(cell, "是否第一作者"));
         let assessment_passed = c.text(ASSESSMENT, parse_assessment);
         let content = c.text(CONTENT, |s| multi_line(s, CONTENT_MAX, "培训内容"));
+        let location = c.text(LOCATION, |s| one_line(s, LOCATION_MAX, "学习地点"));
+        let remarks = c.text(REMARKS, |s| multi_line(s, REMARKS_MAX, "备注"));
 
         // The rules of a declaration, on whatever could be read: stand-ins take the place of
         // refused cells, and the problems that depend on a stand-in are left out.
@@ -658,7 +724,8 @@ pub fn validate_rows(
             has_attachment: false,
             main_author: main_author.unwrap_or(false),
         };
-        for (field, message) in record::validate_record(&input, today, rules) {
+        let rules = rules(doc_number.as_deref().unwrap_or(""), input.year);
+        for (field, message) in record::validate_record(&input, today, &rules) {
             if record_field_inputs(field).iter().any(|&k| c.failed[k]) {
                 continue;
             }
@@ -732,6 +799,8 @@ pub fn validate_rows(
             institution,
             assessment_passed: assessment_passed.unwrap_or(true),
             content: content.unwrap_or_default(),
+            location: location.unwrap_or_default(),
+            remarks: remarks.unwrap_or_default(),
         });
     }
     (imported, errors)
@@ -814,6 +883,8 @@ mod tests {
             Cell::Empty,
             Cell::Empty,
             t("院感防控"),
+            Cell::Empty,
+            Cell::Empty,
         ]
     }
 
@@ -825,12 +896,9 @@ mod tests {
     }
 
     fn run(rows: Vec<(u32, Vec<Cell>)>) -> (Vec<ImportedRow>, Vec<RowError>) {
-        validate_rows(
-            &identity_map(),
-            &rows,
-            today(),
-            &DeclarationRules::default(),
-        )
+        validate_rows(&identity_map(), &rows, today(), &|_, _| {
+            DeclarationRules::default()
+        })
     }
 
     /// The problems of one row at line 2, as (column, message).
@@ -877,7 +945,9 @@ mod tests {
                 "是否对口",
                 "是否第一作者",
                 "考核结果",
-                "培训内容"
+                "培训内容",
+                "学习地点",
+                "备注"
             ]
         );
         let optional: Vec<&str> = COLUMNS
@@ -892,7 +962,9 @@ mod tests {
                 "是否对口",
                 "是否第一作者",
                 "考核结果",
-                "培训内容"
+                "培训内容",
+                "学习地点",
+                "备注"
             ]
         );
         let declarations: Vec<&str> = DeclarationType::ALL.iter().map(|d| d.label()).collect();
@@ -913,6 +985,8 @@ mod tests {
             MAIN_AUTHOR,
             ASSESSMENT,
             CONTENT,
+            LOCATION,
+            REMARKS,
         ];
         assert_eq!(indices.to_vec(), (0..COLUMNS.len()).collect::<Vec<_>>());
     }
@@ -920,7 +994,7 @@ mod tests {
     #[test]
     fn header_in_any_order_with_marks_and_extra_columns() {
         let header = vec![
-            t("备注"),
+            t("说明"),
             t("申报学时*"),
             t(" 证件号码 "),
             Cell::Empty,
@@ -1133,6 +1207,8 @@ mod tests {
                 institution: "省人民医院".to_owned(),
                 assessment_passed: true,
                 content: "院感防控".to_owned(),
+                location: String::new(),
+                remarks: String::new(),
             }
         );
     }
@@ -1359,6 +1435,157 @@ mod tests {
     }
 
     #[test]
+    fn each_row_is_checked_against_the_rules_of_its_person_and_year() {
+        // The rule set of 2020 for 张三 counts a patent 30/15 hours; every other year 28/14.
+        let rules = |doc: &str, year: i32| {
+            let mut r = DeclarationRules::default();
+            if doc == "110101199003072711" && year == 2020 {
+                r.main_author_hours = Hours::whole(30);
+                r.other_author_hours = Hours::whole(15);
+            }
+            r
+        };
+        let patent = |year: f64, start: &str, end: &str, hours: f64| {
+            with(
+                valid(),
+                &[
+                    ("申报年度", n(year)),
+                    ("申报类型", t("专利")),
+                    ("开始日期", t(start)),
+                    ("结束日期", t(end)),
+                    ("申报学时", n(hours)),
+                ],
+            )
+        };
+        let check = |row: Vec<Cell>| validate_rows(&identity_map(), &[(2, row)], today(), &rules);
+        assert!(
+            check(patent(2020.0, "2020-05-01", "2020-05-01", 15.0))
+                .1
+                .is_empty()
+        );
+        let (_, errors) = check(patent(2020.0, "2020-05-01", "2020-05-01", 14.0));
+        assert_eq!(
+            errors[0].message,
+            "该申报类型的学时为固定值：第一作者30学时，其他作者15学时"
+        );
+        assert!(
+            check(patent(2024.0, "2024-05-01", "2024-05-01", 14.0))
+                .1
+                .is_empty()
+        );
+        // Without a readable year the rule set is unknown: no guess about the hours.
+        let (_, errors) = check(with(
+            patent(2020.0, "2020-05-01", "2020-05-01", 14.0),
+            &[("申报年度", t("去年"))],
+        ));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].column, Some("申报年度"));
+    }
+
+    #[test]
+    fn rows_of_study_not_yet_ended_are_refused() {
+        // Today is 2025-06-15.
+        assert_eq!(
+            problems(with(
+                valid(),
+                &[
+                    ("申报年度", n(2025.0)),
+                    ("开始日期", t("2025-06-14")),
+                    ("结束日期", t("2025-06-16")),
+                    ("申报学时", n(12.0)),
+                ]
+            )),
+            one(
+                "结束日期",
+                "结束日期不能晚于今天（2025-06-15）：学习结束后才能申报学时"
+            )
+        );
+        imported(with(
+            valid(),
+            &[
+                ("申报年度", n(2025.0)),
+                ("开始日期", t("2025-06-14")),
+                ("结束日期", t("2025-06-15")),
+                ("申报学时", n(12.0)),
+            ],
+        ));
+    }
+
+    #[test]
+    fn location_and_remarks_are_optional_columns() {
+        let row = imported(with(
+            valid(),
+            &[
+                ("学习地点", t(" 广州市\n天河区 ")),
+                ("备注", t("第一期\n补录")),
+            ],
+        ));
+        assert_eq!(row.location, "广州市 天河区");
+        assert_eq!(row.remarks, "第一期\n补录");
+        assert_eq!(
+            problems(with(valid(), &[("学习地点", t(&"地".repeat(101)))])),
+            one("学习地点", "学习地点不能超过100个字")
+        );
+        assert_eq!(
+            problems(with(valid(), &[("备注", t(&"注".repeat(501)))])),
+            one("备注", "备注不能超过500个字")
+        );
+        // Neither makes another record.
+        let plain = imported(valid());
+        assert_eq!(row_key(&row), row_key(&plain));
+    }
+
+    #[test]
+    fn the_people_of_the_rows_are_read_before_the_check() {
+        let rows = vec![
+            (2, valid()),
+            (3, vec![Cell::Empty; COLUMNS.len()]),
+            (
+                4,
+                with(
+                    valid(),
+                    &[
+                        ("证件号码", t("110101900307271")),
+                        ("姓名", t("张3")),
+                        ("申报年度", t("2020年")),
+                        ("申报学时", t("很多")),
+                    ],
+                ),
+            ),
+            (
+                5,
+                with(
+                    valid(),
+                    &[("证件号码", t("123")), ("申报年度", Cell::Empty)],
+                ),
+            ),
+        ];
+        assert_eq!(
+            row_people(&identity_map(), &rows, today()),
+            vec![
+                RowPerson {
+                    line: 2,
+                    doc_number: Some("110101199003072711".into()),
+                    real_name: Some("张三".into()),
+                    year: Some(2024),
+                },
+                RowPerson {
+                    line: 4,
+                    doc_number: Some("110101199003072711".into()),
+                    real_name: None,
+                    year: Some(2020),
+                },
+                RowPerson {
+                    line: 5,
+                    doc_number: None,
+                    real_name: Some("张三".into()),
+                    year: None,
+                },
+            ]
+        );
+    }
+
+    #[test]
     fn records_before_2008_cannot_be_imported() {
         let message = "2008年以前的记录须附施教机构出具的证明，不能批量导入，请逐条申报并上传证明";
         assert_eq!(
@@ -1496,21 +1723,18 @@ mod tests {
         assert_eq!(ok[0].line, 5);
 
         // A note in a column the template does not know does not make a row.
-        let header = vec![t("备注"), t("证件号码")]
+        let header = vec![t("说明"), t("证件号码")]
             .into_iter()
             .chain(COLUMNS.iter().skip(1).map(|c| t(c.label)))
             .collect::<Vec<_>>();
         let map = map_header(&header).unwrap();
         let mut note_only = vec![Cell::Empty; header.len()];
         note_only[0] = t("以下为2024年数据");
-        let mut row = vec![t("备注")];
+        let mut row = vec![t("说明")];
         row.extend(valid());
-        let (ok, errors) = validate_rows(
-            &map,
-            &[(2, note_only), (3, row)],
-            today(),
-            &DeclarationRules::default(),
-        );
+        let (ok, errors) = validate_rows(&map, &[(2, note_only), (3, row)], today(), &|_, _| {
+            DeclarationRules::default()
+        });
         assert_eq!(errors, vec![]);
         assert_eq!(ok.len(), 1);
         assert_eq!(ok[0].input, imported(valid()).input);
@@ -1531,12 +1755,9 @@ mod tests {
             .filter(|(_, c)| c.required)
             .map(|(cell, _)| cell)
             .collect();
-        let (ok, errors) = validate_rows(
-            &map,
-            &[(9, cells.clone())],
-            today(),
-            &DeclarationRules::default(),
-        );
+        let (ok, errors) = validate_rows(&map, &[(9, cells.clone())], today(), &|_, _| {
+            DeclarationRules::default()
+        });
         assert_eq!(errors, vec![]);
         assert!(ok[0].input.matches_specialty);
         assert!(!ok[0].input.main_author);
@@ -1547,12 +1768,9 @@ mod tests {
         );
 
         // A row cut short: the missing cells are blank.
-        let (_, errors) = validate_rows(
-            &map,
-            &[(9, cells[..8].to_vec())],
-            today(),
-            &DeclarationRules::default(),
-        );
+        let (_, errors) = validate_rows(&map, &[(9, cells[..8].to_vec())], today(), &|_, _| {
+            DeclarationRules::default()
+        });
         assert_eq!(
             errors
                 .iter()

@@ -111,18 +111,8 @@ impl DeclarationType {
         DeclarationType::ALL.into_iter().find(|d| d.code() == code)
     }
 
-    /// Types counted by attendance, whose hours cannot exceed what their days allow.
-    pub fn counted_by_days(self) -> bool {
-        matches!(
-            self,
-            DeclarationType::Training
-                | DeclarationType::Conference
-                | DeclarationType::FurtherStudy
-                | DeclarationType::OnlineLearning
-        )
-    }
-
-    /// Types worth a fixed figure per author (see [`DeclarationRules`]), always professional.
+    /// Authored works (paper, monograph, patent, project): always professional, and by default
+    /// worth a fixed figure per author (see [`DeclarationRules`]).
     pub fn fixed_by_authorship(self) -> bool {
         matches!(
             self,
@@ -380,12 +370,57 @@ pub fn add_review(
     Ok(RecordState::UnderReview)
 }
 
-/// Fixed figures of the declaration types worth a set number of hours per author (patent,
-/// monograph, project, paper). The rule set supplies them; [`Default`] is the shipped value.
+/// How the hours claimed for a declaration type are bounded, as the rule set says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HoursLimit {
+    /// At most the days covered × [`HOURS_PER_DAY`].
+    #[serde(rename = "days")]
+    Days,
+    /// Exactly the rule set's figure for the main author, or for the other authors.
+    #[serde(rename = "authorship")]
+    Authorship,
+    /// Any figure a form accepts; only when the rule set says so.
+    #[serde(rename = "unlimited")]
+    Unlimited,
+}
+
+impl HoursLimit {
+    pub const ALL: [HoursLimit; 3] = [
+        HoursLimit::Days,
+        HoursLimit::Authorship,
+        HoursLimit::Unlimited,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            HoursLimit::Days => "days",
+            HoursLimit::Authorship => "authorship",
+            HoursLimit::Unlimited => "unlimited",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HoursLimit::Days => "按天数折算（每天6学时）",
+            HoursLimit::Authorship => "按作者固定学时",
+            HoursLimit::Unlimited => "不限",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<HoursLimit> {
+        HoursLimit::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
+/// The declaration part of a rule set: the fixed figures of authored works, and every
+/// declaration type's limit. [`Default`] is the one place the shipped values live: 28 and 14
+/// hours, authored works by authorship and every other type (其他 included) by days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeclarationRules {
     pub main_author_hours: Hours,
     pub other_author_hours: Hours,
+    /// In the order of [`DeclarationType::ALL`].
+    pub limits: [HoursLimit; DeclarationType::ALL.len()],
 }
 
 impl Default for DeclarationRules {
@@ -393,20 +428,68 @@ impl Default for DeclarationRules {
         DeclarationRules {
             main_author_hours: Hours::whole(28),
             other_author_hours: Hours::whole(14),
+            limits: DeclarationType::ALL.map(|d| {
+                if d.fixed_by_authorship() {
+                    HoursLimit::Authorship
+                } else {
+                    HoursLimit::Days
+                }
+            }),
         }
     }
 }
 
 impl DeclarationRules {
+    fn position(declaration: DeclarationType) -> usize {
+        DeclarationType::ALL
+            .iter()
+            .position(|d| *d == declaration)
+            .unwrap_or(0)
+    }
+
+    pub fn limit(&self, declaration: DeclarationType) -> HoursLimit {
+        self.limits[Self::position(declaration)]
+    }
+
+    pub fn set_limit(&mut self, declaration: DeclarationType, limit: HoursLimit) {
+        self.limits[Self::position(declaration)] = limit;
+    }
+
     /// The fixed figure of a declaration, or `None` when the type is counted otherwise.
     pub fn fixed_hours(&self, declaration: DeclarationType, main_author: bool) -> Option<Hours> {
-        if !declaration.fixed_by_authorship() {
+        if self.limit(declaration) != HoursLimit::Authorship {
             None
         } else if main_author {
             Some(self.main_author_hours)
         } else {
             Some(self.other_author_hours)
         }
+    }
+
+    /// The limits as stored: "training:days,…,other:days".
+    pub fn limits_text(&self) -> String {
+        DeclarationType::ALL
+            .iter()
+            .zip(self.limits)
+            .map(|(d, l)| format!("{}:{}", d.code(), l.code()))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// These rules with the limits read from [`limits_text`](Self::limits_text); a type the
+    /// text does not name (a type added since it was stored) keeps its limit here.
+    pub fn with_limits_text(mut self, text: &str) -> DeclarationRules {
+        for part in text.split(',') {
+            if let Some((d, l)) = part.split_once(':')
+                && let (Some(d), Some(l)) = (
+                    DeclarationType::from_code(d.trim()),
+                    HoursLimit::from_code(l.trim()),
+                )
+            {
+                self.set_limit(d, l);
+            }
+        }
+        self
     }
 }
 
@@ -434,9 +517,28 @@ pub fn days_covered(start: NaiveDate, end: NaiveDate) -> i64 {
     if days < 0 { 0 } else { days.saturating_add(1) }
 }
 
+/// Hours are declared for study that has happened: the end date may not be after `today`
+/// (the Asia/Shanghai date).
+pub fn check_ended(end: NaiveDate, today: NaiveDate) -> Result<(), String> {
+    if end > today {
+        Err(format!(
+            "结束日期不能晚于今天（{}）：学习结束后才能申报学时",
+            today.format("%Y-%m-%d")
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Text typed for a record's optional location (学习地点) and remarks (备注): at most this many
+/// characters.
+pub const LOCATION_MAX: usize = 100;
+pub const REMARKS_MAX: usize = 500;
+
 /// Every problem of a declaration, as (field, message) pairs in form order; empty when it may be
 /// saved. Field names: `year`, `category`, `start`, `end`, `claimed`, `matches_specialty`,
-/// `attachment`.
+/// `attachment`. Every way of declaring (the person's form, 代申报, a correction, an import)
+/// goes through here.
 pub fn validate_record(
     r: &RecordInput,
     today: NaiveDate,
@@ -454,6 +556,8 @@ pub fn validate_record(
     let dates_in_order = r.end >= r.start;
     if !dates_in_order {
         add("end", "结束日期不能早于开始日期".to_owned());
+    } else if let Err(message) = check_ended(r.end, today) {
+        add("end", message);
     }
 
     if !r.claimed.is_positive() {
@@ -469,7 +573,7 @@ pub fn validate_record(
                 ),
             );
         }
-    } else if r.declaration.counted_by_days() && dates_in_order {
+    } else if rules.limit(r.declaration) == HoursLimit::Days && dates_in_order {
         let days = days_covered(r.start, r.end);
         let allowed = Hours::from_days(Hours::whole(days));
         if r.claimed > allowed {
@@ -735,11 +839,94 @@ mod tests {
         assert!(fields(&r).is_empty());
         r.claimed = Hours::whole(7);
         assert_eq!(fields(&r), vec!["claimed"]);
-        // "Other" is not counted by days.
+        // "Other" is counted by days too: one day with 500 hours is refused.
         r.declaration = DeclarationType::Other;
+        r.claimed = Hours::whole(500);
+        assert_eq!(fields(&r), vec!["claimed"]);
+        r.claimed = Hours::whole(6);
         assert!(fields(&r).is_empty());
         r.claimed = Hours::ZERO;
         assert_eq!(fields(&r), vec!["claimed"]);
+    }
+
+    #[test]
+    fn every_type_is_limited_unless_the_rule_set_says_otherwise() {
+        let rules = DeclarationRules::default();
+        for d in DeclarationType::ALL {
+            let expected = if d.fixed_by_authorship() {
+                HoursLimit::Authorship
+            } else {
+                HoursLimit::Days
+            };
+            assert_eq!(rules.limit(d), expected, "{d:?}");
+        }
+        // A rule set may lift the limit of one type, or count a type by days instead.
+        let mut lifted = rules;
+        lifted.set_limit(DeclarationType::Other, HoursLimit::Unlimited);
+        lifted.set_limit(DeclarationType::Project, HoursLimit::Days);
+        let mut r = training();
+        r.declaration = DeclarationType::Other;
+        r.start = d(2023, 6, 1);
+        r.end = d(2023, 6, 1);
+        r.claimed = Hours::whole(500);
+        assert!(validate_record(&r, d(2024, 1, 15), &lifted).is_empty());
+        r.declaration = DeclarationType::Project;
+        r.claimed = Hours::whole(6);
+        assert!(validate_record(&r, d(2024, 1, 15), &lifted).is_empty());
+        r.claimed = Hours::whole(7);
+        assert_eq!(validate_record(&r, d(2024, 1, 15), &lifted).len(), 1);
+
+        // Stored as text and read back; a type the text leaves out keeps its default.
+        let text = lifted.limits_text();
+        assert!(text.starts_with("training:days,conference:days,paper:authorship"));
+        assert!(text.ends_with("project:days,further_study:days,online:days,other:unlimited"));
+        assert_eq!(rules.with_limits_text(&text), lifted);
+        assert_eq!(rules.with_limits_text(""), rules);
+        assert_eq!(
+            rules.with_limits_text("other:unlimited,nonsense,paper:x"),
+            {
+                let mut only = rules;
+                only.set_limit(DeclarationType::Other, HoursLimit::Unlimited);
+                only
+            }
+        );
+        for l in HoursLimit::ALL {
+            assert_eq!(HoursLimit::from_code(l.code()), Some(l));
+        }
+    }
+
+    #[test]
+    fn study_that_has_not_ended_is_not_declared() {
+        // Declared on 2026-12-04 for a training of 20 and 21 December.
+        let today = d(2026, 12, 4);
+        let mut r = training();
+        r.year = 2026;
+        r.start = d(2026, 12, 20);
+        r.end = d(2026, 12, 21);
+        r.claimed = Hours::whole(12);
+        assert_eq!(
+            validate_record(&r, today, &DeclarationRules::default()),
+            vec![(
+                "end",
+                "结束日期不能晚于今天（2026-12-04）：学习结束后才能申报学时".to_owned()
+            )]
+        );
+        // Started, not ended.
+        r.start = d(2026, 12, 3);
+        r.end = d(2026, 12, 5);
+        assert_eq!(fields_on(&r, today), vec!["end"]);
+        // Ending today is fine.
+        r.end = today;
+        assert!(fields_on(&r, today).is_empty());
+        assert_eq!(check_ended(today, today), Ok(()));
+        assert!(check_ended(d(2026, 12, 5), today).is_err());
+    }
+
+    fn fields_on(r: &RecordInput, today: NaiveDate) -> Vec<&'static str> {
+        validate_record(r, today, &DeclarationRules::default())
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect()
     }
 
     #[test]
@@ -797,6 +984,7 @@ mod tests {
         let rules = DeclarationRules {
             main_author_hours: Hours::from_tenths(305),
             other_author_hours: Hours::whole(15),
+            ..Default::default()
         };
         let mut r = training();
         r.declaration = DeclarationType::Monograph;

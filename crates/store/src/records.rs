@@ -25,6 +25,10 @@ pub struct RecordFields {
     pub main_author: bool,
     pub passed: bool,
     pub content: String,
+    /// 学习地点, optional.
+    pub location: String,
+    /// 备注, optional.
+    pub remarks: String,
 }
 
 /// Who did a step and for which organisation, with its result and opinion, for the trail.
@@ -72,6 +76,8 @@ pub struct Record {
     pub main_author: bool,
     pub passed: bool,
     pub content: String,
+    pub location: String,
+    pub remarks: String,
     pub source: String,
     pub state: String,
     pub opinion: String,
@@ -89,7 +95,7 @@ pub struct Record {
 const RECORD: &str = "SELECT c.id, c.account_id, c.unit_id, c.year, c.category, c.declaration, \
      c.course_name, c.study_form, c.institution_id, c.institution_name, c.start_date, c.end_date, \
      c.claimed_tenths, c.recognised_tenths, c.matches_specialty, c.main_author, c.passed, c.content, \
-     c.source, c.state, c.opinion, c.declared_by, c.declared_for_org, c.created_at, c.submitted_at, \
+     c.location, c.remarks, c.source, c.state, c.opinion, c.declared_by, c.declared_for_org, c.created_at, c.submitted_at, \
      c.decided_at, c.version, a.real_name, a.doc_number, o.name AS unit_name \
      FROM ce_record c JOIN account a ON a.id = c.account_id JOIN organization o ON o.id = c.unit_id";
 
@@ -138,12 +144,15 @@ pub struct RuleSetRow {
     pub other_author_tenths: i64,
     pub deadline_month: i32,
     pub deadline_day: i32,
+    /// Each declaration type's hours limit, as `DeclarationRules::limits_text` writes it.
+    pub declaration_limits: String,
     pub version: i32,
 }
 
 const RULE_COLUMNS: &str = "r.id, r.name, r.region_code, r.series_code, r.year_from, r.year_to, \
      r.total_tenths, r.public_tenths, r.professional_tenths, r.elective_tenths, r.elective_only, \
-     r.main_author_tenths, r.other_author_tenths, r.deadline_month, r.deadline_day, r.version";
+     r.main_author_tenths, r.other_author_tenths, r.deadline_month, r.deadline_day, \
+     r.declaration_limits, r.version";
 
 /// The id of the rule set for a year, a series and a region, as a scalar subquery over three
 /// SQL expressions: the longest region prefix wins, then a rule naming the series over one
@@ -258,10 +267,10 @@ impl Store {
             .query_one_raw(self.stmt(
                 "INSERT INTO ce_record (account_id, unit_id, year, category, declaration, course_name, \
                  study_form, institution_id, institution_name, start_date, end_date, claimed_tenths, \
-                 recognised_tenths, matches_specialty, main_author, passed, content, source, state, \
-                 opinion, import_key, declared_by, declared_for_org, created_at, submitted_at, \
-                 decided_at, decided_by, version) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, 1) \
+                 recognised_tenths, matches_specialty, main_author, passed, content, location, remarks, \
+                 source, state, opinion, import_key, declared_by, declared_for_org, created_at, \
+                 submitted_at, decided_at, decided_by, version) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, 1) \
                  RETURNING id",
                 [
                     new.account_id.into(),
@@ -281,6 +290,8 @@ impl Store {
                     f.main_author.into(),
                     f.passed.into(),
                     f.content.clone().into(),
+                    f.location.clone().into(),
+                    f.remarks.clone().into(),
                     new.source.into(),
                     new.state.into(),
                     new.import_key.clone().into(),
@@ -386,6 +397,8 @@ impl Store {
             f.main_author.into(),
             f.passed.into(),
             f.content.clone().into(),
+            f.location.clone().into(),
+            f.remarks.clone().into(),
             to.into(),
             (to == "submitted").then_some(now).into(),
             unit.into(),
@@ -398,7 +411,8 @@ impl Store {
                     "UPDATE ce_record SET year = ?, category = ?, declaration = ?, course_name = ?, \
                      study_form = ?, institution_id = ?, institution_name = ?, start_date = ?, \
                      end_date = ?, claimed_tenths = ?, matches_specialty = ?, main_author = ?, \
-                     passed = ?, content = ?, state = ?, submitted_at = COALESCE(?, submitted_at), \
+                     passed = ?, content = ?, location = ?, remarks = ?, state = ?, \
+                     submitted_at = COALESCE(?, submitted_at), \
                      unit_id = ?, version = version + 1 WHERE id = ? AND version = ? AND state IN ({})",
                     placeholders(states.len())
                 ),
@@ -673,7 +687,7 @@ impl Store {
                 "UPDATE ce_record SET year = ?, category = ?, declaration = ?, course_name = ?, \
                  study_form = ?, institution_name = ?, start_date = ?, end_date = ?, \
                  claimed_tenths = ?, recognised_tenths = ?, matches_specialty = ?, main_author = ?, \
-                 passed = ?, content = ?, version = version + 1 \
+                 passed = ?, content = ?, location = ?, remarks = ?, version = version + 1 \
                  WHERE id = ? AND version = ? AND unit_id = ? AND state = 'approved'",
                 [
                     f.year.into(),
@@ -690,6 +704,8 @@ impl Store {
                     f.main_author.into(),
                     f.passed.into(),
                     f.content.clone().into(),
+                    f.location.clone().into(),
+                    f.remarks.clone().into(),
                     id.into(),
                     version.into(),
                     unit.into(),
@@ -1255,7 +1271,9 @@ impl RuleSetRow {
             declaration: domain::record::DeclarationRules {
                 main_author_hours: Hours::from_tenths(self.main_author_tenths),
                 other_author_hours: Hours::from_tenths(self.other_author_tenths),
-            },
+                ..Default::default()
+            }
+            .with_limits_text(&self.declaration_limits),
             deadline: (
                 self.deadline_month.clamp(1, 12) as u32,
                 self.deadline_day.clamp(1, 31) as u32,
@@ -1278,6 +1296,8 @@ pub struct StaffMember {
     pub account_id: i64,
     pub doc_number: String,
     pub real_name: String,
+    /// The professional series of the profile, which chooses the rule set with the year.
+    pub series_code: Option<String>,
 }
 
 impl Store {
@@ -1294,8 +1314,10 @@ impl Store {
             out.extend(
                 StaffMember::find_by_statement(self.stmt(
                     &format!(
-                        "SELECT a.id AS account_id, a.doc_number, a.real_name FROM account a \
+                        "SELECT a.id AS account_id, a.doc_number, a.real_name, \
+                         NULLIF(p.series_code, '') AS series_code FROM account a \
                          JOIN binding b ON b.open_key = a.id AND b.state = 'confirmed' AND b.unit_id = ? \
+                         LEFT JOIN person_profile p ON p.account_id = a.id \
                          WHERE a.doc_number IN ({})",
                         placeholders(chunk.len())
                     ),
@@ -1344,11 +1366,11 @@ impl Store {
         }
         let txn = self.db().begin().await?;
         let mut values = Vec::with_capacity(rows.len());
-        let mut vals: Vec<Value> = Vec::with_capacity(rows.len() * 22);
+        let mut vals: Vec<Value> = Vec::with_capacity(rows.len() * 25);
         for r in rows {
             let f = &r.fields;
             values.push(
-                "(?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', 'approved', '', ?, ?, ?, ?, ?, ?, ?, 1)",
+                "(?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', 'approved', '', ?, ?, ?, ?, ?, ?, ?, 1)",
             );
             vals.extend([
                 r.account_id.into(),
@@ -1367,6 +1389,8 @@ impl Store {
                 f.main_author.into(),
                 f.passed.into(),
                 f.content.clone().into(),
+                f.location.clone().into(),
+                f.remarks.clone().into(),
                 r.import_key.clone().into(),
                 actor.into(),
                 unit.into(),
@@ -1381,9 +1405,9 @@ impl Store {
                 &format!(
                     "INSERT INTO ce_record (account_id, unit_id, year, category, declaration, course_name, \
                      study_form, institution_id, institution_name, start_date, end_date, claimed_tenths, \
-                     recognised_tenths, matches_specialty, main_author, passed, content, source, state, \
-                     opinion, import_key, declared_by, declared_for_org, created_at, submitted_at, \
-                     decided_at, decided_by, version) VALUES {} \
+                     recognised_tenths, matches_specialty, main_author, passed, content, location, remarks, \
+                     source, state, opinion, import_key, declared_by, declared_for_org, created_at, \
+                     submitted_at, decided_at, decided_by, version) VALUES {} \
                      ON CONFLICT (import_key) DO NOTHING RETURNING id",
                     values.join(", ")
                 ),
@@ -1440,6 +1464,7 @@ impl Store {
             rs.declaration.other_author_hours.tenths().into(),
             (rs.deadline.0 as i32).into(),
             (rs.deadline.1 as i32).into(),
+            rs.declaration.limits_text().into(),
             by.into(),
             now.into(),
         ];
@@ -1450,8 +1475,9 @@ impl Store {
                     .query_one_raw(self.stmt(
                         "INSERT INTO rule_set (name, region_code, region_prefix, series_code, year_from, year_to, \
                          total_tenths, public_tenths, professional_tenths, elective_tenths, elective_only, \
-                         main_author_tenths, other_author_tenths, deadline_month, deadline_day, updated_by, \
-                         updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
+                         main_author_tenths, other_author_tenths, deadline_month, deadline_day, \
+                         declaration_limits, updated_by, updated_at, version) \
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
                         vals,
                     ))
                     .await?
@@ -1467,7 +1493,8 @@ impl Store {
                         "UPDATE rule_set SET name = ?, region_code = ?, region_prefix = ?, series_code = ?, \
                          year_from = ?, year_to = ?, total_tenths = ?, public_tenths = ?, professional_tenths = ?, \
                          elective_tenths = ?, elective_only = ?, main_author_tenths = ?, other_author_tenths = ?, \
-                         deadline_month = ?, deadline_day = ?, updated_by = ?, updated_at = ?, \
+                         deadline_month = ?, deadline_day = ?, declaration_limits = ?, updated_by = ?, \
+                         updated_at = ?, \
                          version = version + 1 WHERE id = ? AND version = ?",
                         vals,
                     ))

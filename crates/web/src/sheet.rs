@@ -290,12 +290,9 @@ mod tests {
         assert_eq!(cells[11], Cell::Bool(true));
 
         let map = map_header(&rows[0].1).unwrap();
-        let (ok, errors) = validate_rows(
-            &map,
-            &rows[1..],
-            d(2025, 6, 15),
-            &DeclarationRules::default(),
-        );
+        let (ok, errors) = validate_rows(&map, &rows[1..], d(2025, 6, 15), &|_, _| {
+            DeclarationRules::default()
+        });
         assert_eq!(errors, vec![]);
         assert_eq!(ok[0].line, 2);
         assert_eq!(ok[0].input.start, d(2024, 3, 1));

@@ -229,6 +229,8 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                 main_author: plan.declaration == "paper",
                 passed: true,
                 content: String::new(),
+                location: String::new(),
+                remarks: String::new(),
             };
             let submitted_at = at(plan.year, plan.month, 25);
             let draft = plan.state == "draft";

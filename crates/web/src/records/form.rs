@@ -29,6 +29,8 @@ pub struct RecordForm {
     pub main_author: String,
     pub passed: String,
     pub content: String,
+    pub location: String,
+    pub remarks: String,
     /// "draft" (暂存) or "submit" (保存并申报).
     pub intent: String,
     /// The reason of a unit's correction (培训信息维护).
@@ -73,6 +75,8 @@ impl RecordForm {
             main_author: if r.main_author { "1" } else { "" }.into(),
             passed: if r.passed { "1" } else { "0" }.into(),
             content: r.content.clone(),
+            location: r.location.clone(),
+            remarks: r.remarks.clone(),
             recognised: r
                 .recognised_tenths
                 .map(|t| Hours::from_tenths(t).short())
@@ -173,6 +177,20 @@ pub fn check(f: &RecordForm, cx: &Context<'_>) -> Result<RecordFields, FieldErro
         }
     };
     let content = text(&mut errors, "content", &f.content, 500, None);
+    let location = text(
+        &mut errors,
+        "location",
+        &f.location,
+        record::LOCATION_MAX,
+        None,
+    );
+    let remarks = text(
+        &mut errors,
+        "remarks",
+        &f.remarks,
+        record::REMARKS_MAX,
+        None,
+    );
     let matches_specialty = f.matches_specialty == "1";
     let main_author = f.main_author == "1";
     let passed = f.passed != "0";
@@ -226,6 +244,8 @@ pub fn check(f: &RecordForm, cx: &Context<'_>) -> Result<RecordFields, FieldErro
                 main_author,
                 passed,
                 content,
+                location,
+                remarks,
             });
         }
     }

@@ -9,8 +9,12 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::import::{COLUMNS, ImportedRow, RowError, map_header, row_key, validate_rows};
+use chrono::Datelike;
+use domain::import::{
+    COLUMNS, ImportedRow, RowError, map_header, row_key, row_people, validate_rows,
+};
 use domain::policy::Action;
+use domain::record::DeclarationRules;
 use serde::{Deserialize, Serialize};
 use store::ChangeError;
 use store::records::{ImportRecord, RecordFields};
@@ -82,6 +86,8 @@ fn fields_of(r: &ImportedRow) -> RecordFields {
         main_author: r.input.main_author,
         passed: r.assessment_passed,
         content: r.content.clone(),
+        location: r.location.clone(),
+        remarks: r.remarks.clone(),
     }
 }
 
@@ -127,22 +133,11 @@ pub async fn analyse(app: &AppState, unit: i64, bytes: &[u8]) -> anyhow::Result<
         .await?
         .ok_or_else(|| anyhow::anyhow!("unit {unit}"))?;
     let today = app.today();
-    let rules = app
-        .store
-        .rule_set_for(
-            today.format("%Y").to_string().parse().unwrap_or(2026),
-            None,
-            &org.region_code,
-        )
-        .await?
-        .map(|r| r.to_domain().declaration)
-        .unwrap_or_default();
-    let (valid, mut errors) = validate_rows(&map, data, today, &rules);
-    outcome.rows = valid.len() + errors.iter().map(|e| e.line).collect::<BTreeSet<_>>().len();
+    let people = row_people(&map, data, today);
 
-    let docs: Vec<String> = valid
+    let docs: Vec<String> = people
         .iter()
-        .map(|r| r.doc_number.clone())
+        .filter_map(|p| p.doc_number.clone())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -153,34 +148,75 @@ pub async fn analyse(app: &AppState, unit: i64, bytes: &[u8]) -> anyhow::Result<
         .into_iter()
         .map(|s| (s.doc_number.clone(), s))
         .collect();
+    let series_of = |doc: &str| staff.get(doc).and_then(|s| s.series_code.clone());
 
-    let mut candidates = Vec::new();
-    for r in valid {
-        let mut row_errors = Vec::new();
-        match staff.get(&r.doc_number) {
-            None => row_errors.push(RowError {
-                line: r.line,
+    // The rule set of each row is the form's: the row's year, the unit's region (the staff's
+    // confirmed employer) and the person's series. One lookup per series and year; a year
+    // outside the dates a row may hold is refused anyway, so it costs no lookup.
+    let years = 1950..=today.year();
+    let mut rules: HashMap<(Option<String>, i32), DeclarationRules> = HashMap::new();
+    for p in &people {
+        let (Some(doc), Some(year)) = (&p.doc_number, p.year) else {
+            continue;
+        };
+        if !years.contains(&year) {
+            continue;
+        }
+        let key = (series_of(doc), year);
+        if rules.contains_key(&key) {
+            continue;
+        }
+        let found = app
+            .store
+            .rule_set_for(year, key.0.as_deref(), &org.region_code)
+            .await?
+            .map(|r| r.to_domain().declaration)
+            .unwrap_or_default();
+        rules.insert(key, found);
+    }
+    let rules_of = |doc: &str, year: i32| {
+        rules
+            .get(&(series_of(doc), year))
+            .copied()
+            .unwrap_or_default()
+    };
+    let (valid, mut errors) = validate_rows(&map, data, today, &rules_of);
+    outcome.rows = valid.len() + errors.iter().map(|e| e.line).collect::<BTreeSet<_>>().len();
+
+    // Whose each row is, on every row that names someone: a row with other problems is told
+    // these too, so that the whole file is corrected at once.
+    let mut not_staff: BTreeSet<u32> = BTreeSet::new();
+    for p in &people {
+        let Some(doc) = &p.doc_number else { continue };
+        match staff.get(doc) {
+            None => errors.push(RowError {
+                line: p.line,
                 column: Some("证件号码"),
                 message: "不是本单位已确认的人员（请先在人员管理中确认或添加）".into(),
             }),
-            Some(s) if s.real_name != r.real_name => row_errors.push(RowError {
-                line: r.line,
-                column: Some("姓名"),
-                message: format!("与该证件号码登记的姓名“{}”不一致", s.real_name),
-            }),
-            Some(_) => {}
+            Some(s) if p.real_name.as_ref().is_some_and(|n| *n != s.real_name) => {
+                errors.push(RowError {
+                    line: p.line,
+                    column: Some("姓名"),
+                    message: format!("与该证件号码登记的姓名“{}”不一致", s.real_name),
+                })
+            }
+            Some(_) => continue,
         }
-        if row_errors.is_empty() {
-            let account_id = staff.get(&r.doc_number).map(|s| s.account_id).unwrap_or(0);
-            candidates.push(ImportRecord {
-                account_id,
-                fields: fields_of(&r),
-                import_key: row_key(&r),
-            });
-        } else {
-            errors.extend(row_errors);
-        }
+        not_staff.insert(p.line);
     }
+
+    let candidates: Vec<ImportRecord> = valid
+        .iter()
+        .filter(|r| !not_staff.contains(&r.line))
+        .filter_map(|r| {
+            staff.get(&r.doc_number).map(|s| ImportRecord {
+                account_id: s.account_id,
+                fields: fields_of(r),
+                import_key: row_key(r),
+            })
+        })
+        .collect();
     let keys: Vec<String> = candidates.iter().map(|c| c.import_key.clone()).collect();
     let existing: BTreeSet<String> = app
         .store
@@ -338,6 +374,8 @@ fn template_bytes() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         "否",
         "合格",
         "课堂教学设计与评价",
+        "广州市越秀区",
+        "",
     ];
     {
         let ws = wb.add_worksheet();

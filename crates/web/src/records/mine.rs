@@ -27,7 +27,34 @@ use crate::policy;
 pub struct MineQuery {
     year: String,
     state: String,
+    /// Part of the course name.
+    course: String,
+    /// A category code.
+    category: String,
     page: u64,
+}
+
+impl MineQuery {
+    fn filter(&self, account: i64) -> RecordFilter {
+        RecordFilter {
+            account_id: Some(account),
+            year: self.year.trim().parse().ok(),
+            state: Some(self.state.clone()),
+            course: Some(self.course.clone()),
+            category: Some(self.category.clone()),
+            ..Default::default()
+        }
+    }
+
+    fn query_string(&self) -> String {
+        serde_urlencoded::to_string([
+            ("year", &self.year),
+            ("state", &self.state),
+            ("course", &self.course),
+            ("category", &self.category),
+        ])
+        .unwrap_or_default()
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -39,6 +66,8 @@ pub struct MinePage {
     pager: Pager,
     bound: bool,
     states: Vec<(&'static str, &'static str)>,
+    categories: Vec<(&'static str, &'static str)>,
+    export_query: String,
 }
 
 impl MinePage {
@@ -55,25 +84,26 @@ pub async fn list(
     let page = app
         .store
         .records(&RecordFilter {
-            account_id: Some(user.account.id),
-            year: q.year.trim().parse().ok(),
-            state: Some(q.state.clone()),
             page: q.page,
             per_page: 20,
-            ..Default::default()
+            ..q.filter(user.account.id)
         })
         .await?;
     let bound = RuleContext::of_person(&app, user.account.id)
         .await?
         .is_some();
-    let query =
-        serde_urlencoded::to_string([("year", &q.year), ("state", &q.state)]).unwrap_or_default();
+    let query = q.query_string();
     Ok(MinePage {
         c: Chrome::for_user("学时申报", "/me/records", &user),
         rows: page.items.iter().map(RecordView::of).collect(),
         pager: Pager::new(&page, "/me/records", &query),
         bound,
         states: super::STATE_FILTERS.to_vec(),
+        categories: domain::record::Category::ALL
+            .iter()
+            .map(|c| (c.code(), c.label()))
+            .collect(),
+        export_query: query,
         q,
     }
     .into_response())
@@ -87,15 +117,7 @@ pub async fn export(
 ) -> AppResult<Response> {
     let rows: Vec<Vec<String>> = app
         .store
-        .records_for_export(
-            &RecordFilter {
-                account_id: Some(user.account.id),
-                year: q.year.trim().parse().ok(),
-                state: Some(q.state.clone()),
-                ..Default::default()
-            },
-            10_000,
-        )
+        .records_for_export(&q.filter(user.account.id), 10_000)
         .await?
         .iter()
         .map(|r| {
@@ -106,12 +128,14 @@ pub async fn export(
                 v.declaration.to_owned(),
                 v.course_name,
                 v.institution,
+                v.location,
                 v.period,
                 v.claimed,
                 v.recognised,
                 v.state.to_owned(),
                 v.opinion,
                 v.unit,
+                v.remarks,
             ]
         })
         .collect();
@@ -121,12 +145,14 @@ pub async fn export(
         "申报类型",
         "课程名称",
         "施教机构",
+        "学习地点",
         "起止日期",
         "申报学时",
         "认定学时",
         "状态",
         "审核意见",
         "审核单位",
+        "备注",
     ];
     let bytes = crate::xlsx::workbook("学时记录", &header, &rows)
         .map_err(|e| anyhow::anyhow!("xlsx: {e}"))?;
@@ -468,6 +494,11 @@ pub async fn submit(
             return Ok(Redirect::to(&here).into_response());
         }
     };
+    // A draft kept from before the rule may end after today; it waits until the study ends.
+    if let Err(message) = record::check_ended(r.end_date, app.today()) {
+        user.session.flash("error", message);
+        return Ok(Redirect::to(&here).into_response());
+    }
     let step = Step {
         step: "submit",
         org_id: None,

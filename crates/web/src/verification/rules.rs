@@ -8,8 +8,10 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::hours::{self, Hours};
 use domain::policy::Action;
+use domain::record::{DeclarationRules, DeclarationType, HoursLimit};
 use domain::verification::{
-    RuleSet, YearRequirement, check_rule_set, region_prefix, years_overlap,
+    RuleSet, YearRequirement, check_rule_set, provincial_rules_since_2021, region_prefix,
+    years_overlap,
 };
 use serde::Deserialize;
 use store::ChangeError;
@@ -92,6 +94,15 @@ fn line(r: &RuleSetRow, m: &Maintainer, series: &[Named], regions: &[Region]) ->
     }
     if r.elective_only {
         figures.push_str("（选修只计为选修）");
+    }
+    let limits = r.to_domain().declaration;
+    let unlimited: Vec<&str> = DeclarationType::ALL
+        .iter()
+        .filter(|d| limits.limit(**d) == HoursLimit::Unlimited)
+        .map(|d| d.label())
+        .collect();
+    if !unlimited.is_empty() {
+        figures.push_str(&format!(" · 不限学时：{}", unlimited.join("、")));
     }
     Line {
         id: r.id,
@@ -199,9 +210,55 @@ pub struct RuleForm {
     other_author: String,
     deadline_month: String,
     deadline_day: String,
+    // Each declaration type's hours limit (an `HoursLimit` code), named `limit_<type code>`.
+    limit_training: String,
+    limit_conference: String,
+    limit_paper: String,
+    limit_monograph: String,
+    limit_patent: String,
+    limit_project: String,
+    limit_further_study: String,
+    limit_online: String,
+    limit_other: String,
 }
 
 impl RuleForm {
+    fn limit_field(&mut self, d: DeclarationType) -> &mut String {
+        match d {
+            DeclarationType::Training => &mut self.limit_training,
+            DeclarationType::Conference => &mut self.limit_conference,
+            DeclarationType::Paper => &mut self.limit_paper,
+            DeclarationType::Monograph => &mut self.limit_monograph,
+            DeclarationType::Patent => &mut self.limit_patent,
+            DeclarationType::Project => &mut self.limit_project,
+            DeclarationType::FurtherStudy => &mut self.limit_further_study,
+            DeclarationType::OnlineLearning => &mut self.limit_online,
+            DeclarationType::Other => &mut self.limit_other,
+        }
+    }
+
+    fn limit_code(&self, d: DeclarationType) -> String {
+        match d {
+            DeclarationType::Training => &self.limit_training,
+            DeclarationType::Conference => &self.limit_conference,
+            DeclarationType::Paper => &self.limit_paper,
+            DeclarationType::Monograph => &self.limit_monograph,
+            DeclarationType::Patent => &self.limit_patent,
+            DeclarationType::Project => &self.limit_project,
+            DeclarationType::FurtherStudy => &self.limit_further_study,
+            DeclarationType::OnlineLearning => &self.limit_online,
+            DeclarationType::Other => &self.limit_other,
+        }
+        .clone()
+    }
+
+    fn with_limits(mut self, rules: &DeclarationRules) -> RuleForm {
+        for d in DeclarationType::ALL {
+            *self.limit_field(d) = rules.limit(d).code().to_owned();
+        }
+        self
+    }
+
     fn of(r: &RuleSetRow) -> RuleForm {
         let opt = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
         RuleForm {
@@ -220,22 +277,34 @@ impl RuleForm {
             other_author: h(r.other_author_tenths),
             deadline_month: r.deadline_month.to_string(),
             deadline_day: r.deadline_day.to_string(),
+            ..Default::default()
         }
+        .with_limits(&r.to_domain().declaration)
     }
 
+    /// A new rule set starts from the shipped figures, as domain keeps them.
     fn blank() -> RuleForm {
+        let req = provincial_rules_since_2021();
+        let rules = DeclarationRules::default();
+        let short = |h: Hours| h.short();
         RuleForm {
-            total: "90".into(),
-            public: "30".into(),
-            professional: "42".into(),
-            elective: "18".into(),
-            elective_only: "1".into(),
-            main_author: "28".into(),
-            other_author: "14".into(),
+            total: short(req.total),
+            public: short(req.public),
+            professional: short(req.professional),
+            elective: short(req.elective),
+            elective_only: if req.elective_counts_only_as_elective {
+                "1"
+            } else {
+                ""
+            }
+            .into(),
+            main_author: short(rules.main_author_hours),
+            other_author: short(rules.other_author_hours),
             deadline_month: "1".into(),
             deadline_day: "31".into(),
             ..Default::default()
         }
+        .with_limits(&rules)
     }
 
     /// The rule set typed, or every field's problem.
@@ -245,6 +314,7 @@ impl RuleForm {
         series: &[Named],
         others: &[RuleSetRow],
         id: Option<i64>,
+        base: &DeclarationRules,
     ) -> Result<RuleSet, FieldErrors> {
         let mut errors = FieldErrors::default();
         let mut hours_of = |field: &'static str, v: &str| match hours::parse(v) {
@@ -290,6 +360,22 @@ impl RuleForm {
         if !regions.iter().any(|r| r.code == self.region_code) {
             errors.add("region_code", "请选择适用地区");
         }
+        let mut declaration = DeclarationRules {
+            main_author_hours: main,
+            other_author_hours: other,
+            ..*base
+        };
+        for d in DeclarationType::ALL {
+            // A limit not sent at all stays as it was; one sent must be a known choice.
+            let code = self.limit_code(d);
+            if code.is_empty() {
+                continue;
+            }
+            match HoursLimit::from_code(&code) {
+                Some(l) => declaration.set_limit(d, l),
+                None => errors.add("limits", "请为每个申报类型选择学时上限"),
+            }
+        }
         let series_code = self.series_code.trim();
         if !series_code.is_empty() && !series.iter().any(|s| s.code == series_code) {
             errors.add("series_code", "请从列表中选择专业系列");
@@ -308,10 +394,7 @@ impl RuleForm {
                 elective_counts_only_as_elective: self.elective_only == "1",
                 caps: Vec::new(),
             },
-            declaration: domain::record::DeclarationRules {
-                main_author_hours: main,
-                other_author_hours: other,
-            },
+            declaration,
             deadline: (
                 self.deadline_month.trim().parse().unwrap_or(0),
                 self.deadline_day.trim().parse().unwrap_or(0),
@@ -352,6 +435,9 @@ pub struct FormPage {
     action: String,
     regions: Vec<Region>,
     series: Vec<Named>,
+    /// Each declaration type: its code, its label and the limit chosen.
+    limits: Vec<(&'static str, &'static str, String)>,
+    limit_choices: Vec<(&'static str, &'static str)>,
 }
 
 impl FormPage {
@@ -368,8 +454,17 @@ async fn form_page(
     f: RuleForm,
     errors: FieldErrors,
 ) -> AppResult<Response> {
+    let limits = DeclarationType::ALL
+        .iter()
+        .map(|d| (d.code(), d.label(), f.limit_code(*d)))
+        .collect();
     Ok(FormPage {
         c: Chrome::for_user("验证规则", m.base(), user),
+        limits,
+        limit_choices: HoursLimit::ALL
+            .iter()
+            .map(|l| (l.code(), l.label()))
+            .collect(),
         f,
         errors,
         action,
@@ -443,7 +538,13 @@ async fn create_as(
     let regions = regions_for(&app, &m).await?;
     let others = app.store.rule_sets().await?;
     let action = format!("{}/new", m.base());
-    let rs = match f.check(&regions, &app.store.series().await?, &others, None) {
+    let rs = match f.check(
+        &regions,
+        &app.store.series().await?,
+        &others,
+        None,
+        &DeclarationRules::default(),
+    ) {
         Ok(rs) => rs,
         Err(errors) => return form_page(&app, &user, &m, action, f, errors).await,
     };
@@ -543,11 +644,18 @@ async fn update_as(
     id: i64,
     f: RuleForm,
 ) -> AppResult<Response> {
-    editable(&app, &ip, &user, &m, id).await?;
+    let stored = editable(&app, &ip, &user, &m, id).await?;
     let regions = regions_for(&app, &m).await?;
     let others = app.store.rule_sets().await?;
     let action = format!("{}/{id}", m.base());
-    let rs = match f.check(&regions, &app.store.series().await?, &others, Some(id)) {
+    let base = stored.to_domain().declaration;
+    let rs = match f.check(
+        &regions,
+        &app.store.series().await?,
+        &others,
+        Some(id),
+        &base,
+    ) {
         Ok(rs) => rs,
         Err(errors) => return form_page(&app, &user, &m, action, f, errors).await,
     };

@@ -48,6 +48,8 @@ pub async fn record_of(
         main_author: false,
         passed: true,
         content: String::new(),
+        location: String::new(),
+        remarks: String::new(),
     };
     record_with(app, account, unit, state, &fields).await
 }
@@ -77,6 +79,8 @@ pub async fn record_in_year(
         main_author: false,
         passed: true,
         content: String::new(),
+        location: String::new(),
+        remarks: String::new(),
     };
     record_with(app, account, unit, "approved", &fields).await
 }
@@ -1119,6 +1123,15 @@ fn rule_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
         ("other_author", "14"),
         ("deadline_month", "1"),
         ("deadline_day", "31"),
+        ("limit_training", "days"),
+        ("limit_conference", "days"),
+        ("limit_paper", "authorship"),
+        ("limit_monograph", "authorship"),
+        ("limit_patent", "authorship"),
+        ("limit_project", "authorship"),
+        ("limit_further_study", "days"),
+        ("limit_online", "days"),
+        ("limit_other", "days"),
     ];
     for (k, v) in changes {
         f.retain(|(key, _)| key != k);
@@ -1282,6 +1295,8 @@ on_both_engines!(the_guangzhou_rule_of_2020_at_its_thresholds, |app| {
                 main_author: false,
                 passed: true,
                 content: String::new(),
+                location: String::new(),
+                remarks: String::new(),
             };
             record_with(&app, id, unit, "approved", &fields).await;
         }
@@ -1444,6 +1459,8 @@ on_both_engines!(
             main_author: false,
             passed: true,
             content: String::new(),
+            location: String::new(),
+            remarks: String::new(),
         };
         let id = record_with(&app, me, yz, "submitted", &fields).await;
         let mut clerk = acting(&app, "yizhong", yz).await;
@@ -1627,4 +1644,479 @@ on_both_engines!(a_stale_edit_keeps_what_was_typed, |app| {
             .course_name,
         "新课标教学设计研修"
     );
+});
+
+/// An import file in the template's columns, one row per entry of `rows`, each a list of
+/// (column label, text) over a valid row of 张伟 of this year.
+fn import_book(rows: &[&[(&str, &str)]]) -> Vec<u8> {
+    let base: Vec<(&str, &str)> = vec![
+        ("证件号码", "110101199003072711"),
+        ("姓名", "张伟"),
+        ("申报年度", "2026"),
+        ("科目类型", "专业科目"),
+        ("申报类型", "培训"),
+        ("课程名称", "导入的研修课程"),
+        ("学习形式", "面授"),
+        ("施教机构", "广州市教育研究院"),
+        ("开始日期", "2026-01-12"),
+        ("结束日期", "2026-01-13"),
+        ("申报学时", "12"),
+    ];
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let columns = domain::import::COLUMNS;
+    for (c, col) in columns.iter().enumerate() {
+        ws.write_string(0, c as u16, col.label).expect("header");
+    }
+    for (r, changes) in rows.iter().enumerate() {
+        let mut cells = base.clone();
+        for (k, v) in changes.iter() {
+            cells.retain(|(key, _)| key != k);
+            cells.push((k, v));
+        }
+        for (label, value) in cells {
+            let c = columns
+                .iter()
+                .position(|col| col.label == label)
+                .expect("a template column");
+            ws.write_string(r as u32 + 1, c as u16, value)
+                .expect("cell");
+        }
+    }
+    wb.save_to_buffer().expect("xlsx")
+}
+
+/// One row of the preview's error table.
+fn preview_error(line: u32, column: &str, message: &str) -> String {
+    format!("第 {line} 行</td><td data-label=\"列\">{column}</td><td data-label=\"问题\">{message}")
+}
+
+on_both_engines!(study_that_has_not_ended_is_declared_nowhere, |app| {
+    with_demo(&app).await;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    let me = account_id(&app, "zhangwei").await;
+    let count = || {
+        let store = app.state.store.clone();
+        async move {
+            store
+                .records(&store::records::RecordFilter {
+                    account_id: Some(me),
+                    per_page: 1,
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .total
+        }
+    };
+    let before = count().await;
+    // Today is 2026-03-02 in Shanghai: a training of 3 and 4 March has not happened yet.
+    let future = [
+        ("start_date", "2026-03-03"),
+        ("end_date", "2026-03-04"),
+        ("claimed", "12"),
+    ];
+    let message = "结束日期不能晚于今天（2026-03-02）：学习结束后才能申报学时";
+    let mut person = signed_in(&app, "zhangwei").await;
+    person.get("/me/records/new").await;
+    for intent in ["draft", "submit"] {
+        let mut changes = future.to_vec();
+        changes.push(("intent", intent));
+        let r = person.post("/me/records/new", &form(&changes)).await;
+        assert_eq!(r.status, 200);
+        r.assert_contains(&format!("id=\"end_date-error\">{message}"));
+        assert_eq!(r.input_value("end_date").as_deref(), Some("2026-03-04"));
+    }
+    // Started yesterday, ends tomorrow: not ended either.
+    let r = person
+        .post(
+            "/me/records/new",
+            &form(&[
+                ("start_date", "2026-03-01"),
+                ("end_date", "2026-03-03"),
+                ("claimed", "6"),
+            ]),
+        )
+        .await;
+    r.assert_contains(&format!("id=\"end_date-error\">{message}"));
+
+    // 代申报 by the unit, approved at once otherwise: refused the same way.
+    let mut clerk = acting(&app, "yizhong", yz).await;
+    clerk.get("/org/records/new").await;
+    let mut behalf = form(&future);
+    behalf.push(("doc_number", "110101199003072711"));
+    let r = clerk.post("/org/records/new", &behalf).await;
+    assert_eq!(r.status, 200);
+    r.assert_contains(&format!("id=\"end_date-error\">{message}"));
+
+    // An import row likewise, in the row's 结束日期.
+    let book = import_book(&[&[("开始日期", "2026-03-03"), ("结束日期", "2026-03-04")]]);
+    let job = upload_import(&mut clerk, "未结束.xlsx", &book).await;
+    clerk
+        .get(&format!("/org/records/import/{job}"))
+        .await
+        .assert_contains(&preview_error(2, "结束日期", message));
+    assert_eq!(count().await, before);
+    // A draft stored before the rule cannot be sent either.
+    let fields = RecordFields {
+        year: 2026,
+        category: "professional".into(),
+        declaration: "training".into(),
+        course_name: "尚未举办的研修".into(),
+        study_form: "面授".into(),
+        institution_id: None,
+        institution_name: "广州市教育研究院".into(),
+        start_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 3).expect("date"),
+        end_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 4).expect("date"),
+        claimed_tenths: 120,
+        matches_specialty: true,
+        main_author: false,
+        passed: true,
+        content: String::new(),
+        location: String::new(),
+        remarks: String::new(),
+    };
+    let draft = record_with(&app, me, yz, "draft", &fields).await;
+    person.get(&format!("/me/records/{draft}")).await;
+    person
+        .post(&format!("/me/records/{draft}/submit"), &[])
+        .await;
+    person
+        .get(&format!("/me/records/{draft}"))
+        .await
+        .assert_contains(message);
+    assert_eq!(state_of(&app, draft).await, "draft");
+
+    // Shanghai's date decides: at 20:00 UTC on 2 March it is already 3 March there.
+    app.clock.advance(chrono::Duration::hours(19));
+    let mut person = signed_in(&app, "zhangwei").await;
+    person.get("/me/records/new").await;
+    let r = person
+        .post(
+            "/me/records/new",
+            &form(&[
+                ("start_date", "2026-03-03"),
+                ("end_date", "2026-03-03"),
+                ("claimed", "6"),
+            ]),
+        )
+        .await;
+    assert!(r.status.is_redirection(), "ending today is declared");
+    assert_eq!(count().await, before + 2);
+});
+
+on_both_engines!(every_declaration_type_is_limited_by_its_rule_set, |app| {
+    with_demo(&app).await;
+    let store = &app.state.store;
+    // The shipped rule sets got the domain's default limits by migration.
+    let defaults = domain::record::DeclarationRules::default();
+    for r in store.rule_sets().await.unwrap() {
+        assert_eq!(r.declaration_limits, defaults.limits_text(), "{}", r.name);
+    }
+    let mut person = signed_in(&app, "zhangwei").await;
+    person.get("/me/records/new").await;
+    // 其他: one day with 500 hours is not accepted.
+    let other = [
+        ("declaration", "other"),
+        ("start_date", "2026-01-12"),
+        ("end_date", "2026-01-12"),
+        ("claimed", "500"),
+    ];
+    let r = person.post("/me/records/new", &form(&other)).await;
+    assert_eq!(r.status, 200);
+    r.assert_contains("id=\"claimed-error\">申报学时超过了培训天数可折算的学时（每天6学时）");
+    let r = person
+        .post(
+            "/me/records/new",
+            &form(&[("declaration", "other"), ("claimed", "12")]),
+        )
+        .await;
+    assert!(r.status.is_redirection(), "two days allow 12 hours");
+
+    // The province lifts the limit of 其他: only the rule set says so.
+    let provincial = store
+        .rule_sets()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.region_code == "440000")
+        .expect("the shipped provincial rule");
+    let gdhr = org_named(&app, "广东省人力资源和社会保障厅").await.id;
+    let mut province = acting(&app, "gdhr", gdhr).await;
+    let path = format!("/org/rules/{}", provincial.id);
+    let page = province.get(&path).await;
+    page.assert_contains("<select id=\"limit_other\" name=\"limit_other\">");
+    page.assert_contains("<option value=\"days\" selected>按天数折算（每天6学时）</option>");
+    let r = province
+        .post(&path, &rule_form(&[("limit_other", "nonsense")]))
+        .await;
+    r.assert_contains("请为每个申报类型选择学时上限");
+    province
+        .post(&path, &rule_form(&[("limit_other", "unlimited")]))
+        .await
+        .assert_redirect("/org/rules");
+    province
+        .get("/org/rules")
+        .await
+        .assert_contains("不限学时：其他");
+    // A form that leaves the limits out changes none of them.
+    let without: Vec<(&str, &str)> = rule_form(&[])
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("limit_"))
+        .collect();
+    let v = (provincial.version + 1).to_string();
+    let mut without = without;
+    without.retain(|(k, _)| *k != "version");
+    without.push(("version", &v));
+    province
+        .post(&path, &without)
+        .await
+        .assert_redirect("/org/rules");
+    province
+        .get("/org/rules")
+        .await
+        .assert_contains("不限学时：其他");
+    person.get("/me/records/new").await;
+    let r = person.post("/me/records/new", &form(&other)).await;
+    assert!(r.status.is_redirection(), "the rule set lifted the limit");
+});
+
+/// A rule set of 2020 for school teachers in Guangzhou (张伟's series) counting a patent
+/// 30 hours for its main author, where every other rule counts 28.
+async fn teachers_2020_rule(app: &TestApp) {
+    let rs = domain::verification::RuleSet {
+        name: "广州市中小学教师学时规定（2020）".into(),
+        region_code: "440100".into(),
+        series_code: Some("zhongxiaoxue".into()),
+        year_from: Some(2020),
+        year_to: Some(2020),
+        requirement: domain::verification::guangzhou_rules(),
+        declaration: domain::record::DeclarationRules {
+            main_author_hours: domain::hours::Hours::whole(30),
+            other_author_hours: domain::hours::Hours::whole(15),
+            ..Default::default()
+        },
+        deadline: (1, 31),
+    };
+    app.state
+        .store
+        .save_rule_set(None, &rs, 1, app.state.now())
+        .await
+        .expect("a rule set");
+}
+
+on_both_engines!(
+    an_import_row_is_checked_with_the_rule_set_of_its_year_and_person,
+    |app| {
+        with_demo(&app).await;
+        teachers_2020_rule(&app).await;
+        let yz = org_named(&app, "广州市第一中学").await.id;
+        let mut clerk = acting(&app, "yizhong", yz).await;
+        let patent = |hours: &'static str, course: &'static str| {
+            vec![
+                ("申报年度", "2020"),
+                ("申报类型", "专利"),
+                ("是否第一作者", "是"),
+                ("开始日期", "2020-05-06"),
+                ("结束日期", "2020-05-06"),
+                ("申报学时", hours),
+                ("课程名称", course),
+            ]
+        };
+        // 30 is right for a teacher's patent of 2020, 28 is not (it would be this year).
+        let right = patent("30", "一种教学用具");
+        let wrong = patent("28", "另一种教学用具");
+        let book = import_book(&[&right, &wrong]);
+        let job = upload_import(&mut clerk, "2020.xlsx", &book).await;
+        let page = clerk.get(&format!("/org/records/import/{job}")).await;
+        page.assert_contains("正确 <strong>1</strong> 行");
+        page.assert_contains(&preview_error(
+            3,
+            "申报学时",
+            "该申报类型的学时为固定值：第一作者30学时，其他作者15学时",
+        ));
+        clerk
+            .post(
+                &format!("/org/records/import/{job}/start"),
+                &[("mode", "valid")],
+            )
+            .await;
+        assert_eq!(finished(&app, job).await.state, "done");
+        let zhangwei = account_id(&app, "zhangwei").await;
+        let stored = app
+            .state
+            .store
+            .records(&store::records::RecordFilter {
+                account_id: Some(zhangwei),
+                course: Some("教学用具".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(stored.total, 1);
+        assert_eq!(
+            (stored.items[0].year, stored.items[0].claimed_tenths),
+            (2020, 300)
+        );
+    }
+);
+
+on_both_engines!(the_preview_tells_every_problem_of_a_row, |app| {
+    with_demo(&app).await;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    let mut clerk = acting(&app, "yizhong", yz).await;
+    // A wrong name and too many hours in one row; a stranger with a bad date in another.
+    let book = import_book(&[
+        &[("姓名", "张卫"), ("申报学时", "30")],
+        &[
+            ("证件号码", "440106199003141236"),
+            ("姓名", "孙志远"),
+            ("结束日期", "2026-01-10"),
+        ],
+    ]);
+    let job = upload_import(&mut clerk, "多处错误.xlsx", &book).await;
+    let page = clerk.get(&format!("/org/records/import/{job}")).await;
+    page.assert_contains(&preview_error(
+        2,
+        "姓名",
+        "与该证件号码登记的姓名“张伟”不一致",
+    ));
+    page.assert_contains(&preview_error(
+        2,
+        "申报学时",
+        "申报学时超过了培训天数可折算的学时（每天6学时）",
+    ));
+    page.assert_contains(&preview_error(3, "证件号码", "不是本单位已确认的人员"));
+    page.assert_contains(&preview_error(3, "结束日期", "结束日期不能早于开始日期"));
+    page.assert_contains("有错误 <strong>2</strong> 行");
+});
+
+on_both_engines!(location_and_remarks_of_a_record, |app| {
+    with_demo(&app).await;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    let mut person = signed_in(&app, "zhangwei").await;
+    person.get("/me/records/new").await;
+    let long_location = "地".repeat(101);
+    let long_remarks = "注".repeat(501);
+    let r = person
+        .post(
+            "/me/records/new",
+            &form(&[("location", &long_location), ("remarks", &long_remarks)]),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    r.assert_contains("id=\"location-error\">不能超过100个字");
+    r.assert_contains("id=\"remarks-error\">不能超过500个字");
+    assert_eq!(r.input_value("location"), Some(long_location.clone()));
+    r.assert_contains(&long_remarks);
+
+    let r = person
+        .post(
+            "/me/records/new",
+            &form(&[("location", "广州市越秀区"), ("remarks", "第二期补录")]),
+        )
+        .await;
+    let id = id_from(&r.location);
+    let stored = app.state.store.record(id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.location.as_str(), stored.remarks.as_str()),
+        ("广州市越秀区", "第二期补录")
+    );
+    let page = person.get(&format!("/me/records/{id}")).await;
+    page.assert_contains("<dt>学习地点</dt><dd>广州市越秀区</dd>");
+    page.assert_contains("<dt>备注</dt><dd>第二期补录</dd>");
+    let edit = person.get(&format!("/me/records/{id}/edit")).await;
+    assert_eq!(
+        edit.input_value("location").as_deref(),
+        Some("广州市越秀区")
+    );
+    let rows = sheet_text(
+        person
+            .get_bytes("/me/records.xlsx?course=%E6%96%B0%E8%AF%BE%E6%A0%87")
+            .await,
+    );
+    assert!(
+        rows[0].contains("学习地点") && rows[0].contains("备注"),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("广州市越秀区") && r.contains("第二期补录"))
+    );
+
+    // The import template names both columns; a filled file stores them.
+    let mut clerk = acting(&app, "yizhong", yz).await;
+    let template = sheet_text(clerk.get_bytes("/org/records/import/template.xlsx").await);
+    assert!(template[0].contains("学习地点") && template[0].contains("备注"));
+    let book = import_book(&[&[
+        ("课程名称", "带地点的导入课程"),
+        ("学习地点", "广州市天河区"),
+        ("备注", "按培训班签到表导入"),
+    ]]);
+    let job = upload_import(&mut clerk, "地点.xlsx", &book).await;
+    clerk
+        .post(
+            &format!("/org/records/import/{job}/start"),
+            &[("mode", "all")],
+        )
+        .await;
+    assert_eq!(finished(&app, job).await.state, "done");
+    let zhangwei = account_id(&app, "zhangwei").await;
+    let found = app
+        .state
+        .store
+        .records(&store::records::RecordFilter {
+            account_id: Some(zhangwei),
+            course: Some("带地点的导入课程".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            found.items[0].location.as_str(),
+            found.items[0].remarks.as_str()
+        ),
+        ("广州市天河区", "按培训班签到表导入")
+    );
+});
+
+on_both_engines!(the_person_filters_records_by_course_and_category, |app| {
+    with_demo(&app).await;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    let me = account_id(&app, "zhangwei").await;
+    for i in 0..23 {
+        let category = if i < 21 { "public" } else { "professional" };
+        record_of(
+            &app,
+            me,
+            yz,
+            "submitted",
+            category,
+            60,
+            &format!("信息技术应用{i:02}"),
+        )
+        .await;
+    }
+    let mut person = signed_in(&app, "zhangwei").await;
+    let course = "/me/records?course=%E4%BF%A1%E6%81%AF%E6%8A%80%E6%9C%AF";
+    let page = person.get(course).await;
+    page.assert_contains("共 23 条，第 1 / 2 页");
+    page.assert_lacks("课堂教学改革研修");
+    assert_eq!(page.input_value("course").as_deref(), Some("信息技术"));
+    // The next page keeps the filters.
+    page.assert_contains("course=%E4%BF%A1%E6%81%AF%E6%8A%80%E6%9C%AF");
+    let page = person.get(&format!("{course}&category=professional")).await;
+    page.assert_contains("共 2 条，第 1 / 1 页");
+    page.assert_contains("信息技术应用21");
+    page.assert_lacks("信息技术应用03");
+    page.assert_contains("<option value=\"professional\" selected>专业科目</option>");
+    let rows = sheet_text(
+        person
+            .get_bytes(
+                "/me/records.xlsx?course=%E4%BF%A1%E6%81%AF%E6%8A%80%E6%9C%AF&category=public",
+            )
+            .await,
+    );
+    assert_eq!(rows.len(), 22, "21 public records and the header");
 });
