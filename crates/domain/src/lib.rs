@@ -19,6 +19,7 @@ pub mod policy;
 pub mod profile;
 pub mod record;
 pub mod roles;
+pub mod unit_info;
 pub mod verification;
 
 mod text;

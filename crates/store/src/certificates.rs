@@ -220,6 +220,37 @@ impl Store {
         .await
     }
 
+    /// How many of the certificates `ids` are first issues (replacing none) made by `by` at or
+    /// after `since`. A batch run again after a crash finds the certificates its interrupted
+    /// run issued already valid; this counts them with its own.
+    pub async fn first_issued_since(
+        &self,
+        ids: &[i64],
+        by: i64,
+        since: DateTime<Utc>,
+    ) -> Result<u64, DbErr> {
+        let mut n = 0;
+        // Chunked so that no statement exceeds the engines' bound-parameter limits.
+        for chunk in ids.chunks(500) {
+            let mut vals: Vec<sea_orm::Value> = chunk.iter().map(|i| (*i).into()).collect();
+            vals.extend([by.into(), since.into()]);
+            let row = self
+                .db()
+                .query_one_raw(self.stmt(
+                    &format!(
+                        "SELECT COUNT(*) AS n FROM certificate c WHERE c.id IN ({}) \
+                         AND c.issued_by = ? AND c.issued_at >= ? \
+                         AND NOT EXISTS (SELECT 1 FROM certificate p WHERE p.superseded_by = c.id)",
+                        crate::placeholders(chunk.len())
+                    ),
+                    vals,
+                ))
+                .await?;
+            n += crate::count_of(row)?;
+        }
+        Ok(n)
+    }
+
     /// A page of a unit's staff for a year with their figures, the year's requirement and the
     /// valid certificate, as the unit's certificate list shows them (one statement).
     pub async fn staff_certificates(

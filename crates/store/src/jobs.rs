@@ -131,6 +131,18 @@ impl Store {
         Ok(())
     }
 
+    /// The worker's heartbeat while a job runs: it renews the job's lease, also through a long
+    /// step that reports no progress.
+    pub async fn job_heartbeat(&self, id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
+        self.db()
+            .execute_raw(self.stmt(
+                "UPDATE job SET heartbeat_at = ? WHERE id = ? AND state = 'running'",
+                [now.into(), id.into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
     /// Ends a running job with its result, or its error when `failed`.
     pub async fn finish_job(
         &self,

@@ -31,6 +31,25 @@ pub struct Organization {
     /// A requested change of supervisor, waiting for the new supervisor.
     pub pending_parent_id: Option<i64>,
     pub pending_reason: String,
+    pub email: String,
+    pub postcode: String,
+    pub functions: String,
+    pub nature: String,
+    pub affiliation: String,
+}
+
+/// What the organisation's administrator keeps up to date on its information page.
+#[derive(Debug, Clone, Default)]
+pub struct OrgContact {
+    pub legal_rep: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub address: String,
+    pub email: String,
+    pub postcode: String,
+    pub functions: String,
+    pub nature: String,
+    pub affiliation: String,
 }
 
 #[derive(Debug, Clone)]
@@ -62,7 +81,7 @@ const SELECT: &str = "SELECT o.id, o.kind, o.level, o.name, o.region_code, o.par
      o.id_code, o.legal_rep, o.contact_name, o.contact_phone, o.address, o.status, \
      o.decision_reason, o.registered_by, o.created_at, o.decided_at, \
      p.name AS parent_name, r.name AS region_name, ra.real_name AS registrant_name, \
-     o.pending_parent_id, o.pending_reason \
+     o.pending_parent_id, o.pending_reason, o.email, o.postcode, o.functions, o.nature, o.affiliation \
      FROM organization o LEFT JOIN organization p ON p.id = o.parent_id \
      LEFT JOIN region r ON r.code = o.region_code \
      LEFT JOIN account ra ON ra.id = o.registered_by";
@@ -309,23 +328,22 @@ impl Store {
 
     /// Updates the contact details of an organisation (its name, identifier and place
     /// in the tree change only through their own procedures).
-    pub async fn update_organization_contact(
-        &self,
-        id: i64,
-        legal_rep: &str,
-        contact_name: &str,
-        contact_phone: &str,
-        address: &str,
-    ) -> Result<(), DbErr> {
+    pub async fn update_organization_contact(&self, id: i64, c: &OrgContact) -> Result<(), DbErr> {
         self.db()
             .execute_raw(self.stmt(
                 "UPDATE organization SET legal_rep = ?, contact_name = ?, contact_phone = ?, \
-                 address = ?, version = version + 1 WHERE id = ?",
+                 address = ?, email = ?, postcode = ?, functions = ?, nature = ?, affiliation = ?, \
+                 version = version + 1 WHERE id = ?",
                 [
-                    legal_rep.into(),
-                    contact_name.into(),
-                    contact_phone.into(),
-                    address.into(),
+                    c.legal_rep.as_str().into(),
+                    c.contact_name.as_str().into(),
+                    c.contact_phone.as_str().into(),
+                    c.address.as_str().into(),
+                    c.email.as_str().into(),
+                    c.postcode.as_str().into(),
+                    c.functions.as_str().into(),
+                    c.nature.as_str().into(),
+                    c.affiliation.as_str().into(),
                     id.into(),
                 ],
             ))

@@ -1,7 +1,9 @@
 //! The workers of background jobs, inside the server process: a job is claimed from the
 //! `job` table by one conditional statement, run, and finished with its result. Starting a
 //! job kicks a worker at once; a timer picks up anything left (another server's queue, or
-//! jobs a crash interrupted, put back in the queue at start-up).
+//! jobs a crash interrupted). A running job holds a short lease that its worker's heartbeat
+//! renews; the timer of any server puts a job whose lease ran out back in the queue, so a job
+//! interrupted by a crash runs again within a minute, whether or not its server comes back.
 
 use std::time::Duration;
 
@@ -30,11 +32,13 @@ pub async fn drain(app: &AppState) {
                 return;
             }
         };
+        let beat = heartbeat(app, job.id);
         let outcome = match job.kind.as_str() {
             crate::records::import::KIND => crate::records::import::run(app, &job).await,
             crate::certificates::batch::KIND => crate::certificates::batch::run(app, &job).await,
             other => Err(anyhow::anyhow!("unknown job kind {other}")),
         };
+        drop(beat);
         let finished = match outcome {
             Ok(result) => {
                 app.store
@@ -66,17 +70,57 @@ pub fn kick(app: &AppState) {
     tokio::spawn(async move { drain(&app).await });
 }
 
-/// A running job whose worker has not reported for this long is taken to have died.
-const STALE: chrono::Duration = chrono::Duration::minutes(5);
+/// How long a running job's lease lasts without a heartbeat: after it the job is taken to
+/// have died with its server.
+pub const LEASE: chrono::Duration = chrono::Duration::seconds(30);
+
+/// How often a worker renews the lease of the job it runs: a few beats fit in one lease, so a
+/// slow statement does not lose a job that is still running.
+const BEAT: Duration = Duration::from_secs(10);
+
+/// How often a server's timer looks for jobs to requeue and to run.
+const TICK: Duration = Duration::from_secs(5);
+
+/// The beating of one job's lease; it stops when dropped, also when the job's run panics, so
+/// a job that died never looks alive.
+struct Beat(tokio::task::JoinHandle<()>);
+
+impl Drop for Beat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Renews the lease of job `id` while the returned beat lives.
+fn heartbeat(app: &AppState, id: i64) -> Beat {
+    let app = app.clone();
+    Beat(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(BEAT);
+        // The claim itself was the first beat.
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            if let Err(e) = app.store.job_heartbeat(id, app.now()).await {
+                tracing::warn!("heartbeat of job {id}: {e}");
+            }
+        }
+    }))
+}
+
+/// Puts back in the queue the running jobs whose lease ran out (their worker died); every job
+/// is idempotent, so running one again is safe.
+pub async fn requeue_interrupted(app: &AppState) -> Result<u64, store::DbErr> {
+    app.store.requeue_stale_jobs(app.now() - LEASE).await
+}
 
 /// The timer of a server: jobs whose worker died go back to the queue, then the queue is
 /// drained, every few seconds.
 pub fn spawn(app: AppState) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        let mut tick = tokio::time::interval(TICK);
         loop {
             tick.tick().await;
-            match app.store.requeue_stale_jobs(app.now() - STALE).await {
+            match requeue_interrupted(&app).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!("{n} interrupted job(s) queued again"),
                 Err(e) => tracing::error!("requeueing jobs: {e}"),

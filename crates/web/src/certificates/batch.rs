@@ -284,7 +284,7 @@ pub async fn run(app: &AppState, job: &Job) -> anyhow::Result<String> {
     let stored = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .large_file(false);
-    let mut issued = 0;
+    let mut printed = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         // Read again now, not at the start: a recount or regeneration during the batch must
         // not put a superseded certificate in the ZIP.
@@ -313,10 +313,7 @@ pub async fn run(app: &AppState, job: &Job) -> anyhow::Result<String> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
                 match made {
-                    Some(c) => {
-                        issued += 1;
-                        c
-                    }
+                    Some(c) => c,
                     // Issued by a click a moment ago.
                     None => app
                         .store
@@ -326,6 +323,7 @@ pub async fn run(app: &AppState, job: &Job) -> anyhow::Result<String> {
                 }
             }
         };
+        printed.push(cert.id);
         let facts: Facts = serde_json::from_str(&cert.facts)?;
         let printer = app.printer.clone();
         let url = app.config.public_url.clone();
@@ -355,6 +353,12 @@ pub async fn run(app: &AppState, job: &Job) -> anyhow::Result<String> {
     })
     .await??;
     let file = app.files.put_file(&scratch).await?;
+    // Counted from what the ZIP holds rather than during this run: a run that follows a crash
+    // finds what the interrupted run issued already valid, and those are the batch's too.
+    let issued = app
+        .store
+        .first_issued_since(&printed, job.created_by, job.created_at)
+        .await? as usize;
     app.store
         .job_progress(job.id, total, total, app.now())
         .await?;

@@ -6,8 +6,9 @@
 use domain::identity::gb11643_check_char;
 use domain::org_code::{credit_code_check_char, organization_code_check_char};
 use domain::roles::{Role, Roles};
+use domain::unit_info::{Affiliation, Nature};
 use store::accounts::NewAccount;
-use store::organizations::NewOrganization;
+use store::organizations::{NewOrganization, OrgContact};
 use store::profiles::Profile;
 
 use crate::{AppState, password_hash};
@@ -25,6 +26,48 @@ struct Org {
     status: &'static str,
     /// The demo account that administers it (login name).
     admin: Option<&'static str>,
+}
+
+/// The unit information of a demo organisation (its contact details as they are), with a
+/// nature and affiliation that fit its kind and place in the tree.
+fn unit_info(o: &Org, now: &store::organizations::Organization) -> OrgContact {
+    let nature = match (o.kind, o.name) {
+        ("hr_bureau" | "department" | "direct_point", _) => Nature::Government,
+        (_, name) if name.ends_with("有限公司") => Nature::Enterprise,
+        (_, name) if name.ends_with("服务部") => Nature::Other,
+        _ => Nature::PublicInstitution,
+    };
+    let affiliation = match (o.level, o.parent) {
+        (Some("province"), _) | (None, Some("gdhr")) => Affiliation::Province,
+        (Some("city"), _) | (None, Some("gzhr" | "szhr" | "gzjy" | "gzws")) => Affiliation::City,
+        (Some("district"), _) | (None, Some("thhr" | "fthr")) => Affiliation::District,
+        _ => Affiliation::Other,
+    };
+    let postcode = match o.region {
+        "440104" => "510030",
+        "440105" => "510220",
+        "440106" => "510630",
+        r if r.starts_with("4403") => "518048",
+        _ => "510000",
+    };
+    let functions = match o.kind {
+        "hr_bureau" => "负责本行政区域专业技术人员继续教育的综合管理，制定学时要求，审核周期验证。",
+        "department" => "负责本系统专业技术人员继续教育的组织实施，审核所属单位的周期验证申请。",
+        "institution" => "承办专业技术人员公需科目和专业科目培训，组织面授班和网络课程。",
+        "direct_point" => "受理未在单位就业的专业技术人员的继续教育学时申报和审核。",
+        _ => "组织本单位专业技术人员参加继续教育，审核其学时申报，办理周期验证初验和证书打印。",
+    };
+    OrgContact {
+        legal_rep: now.legal_rep.clone(),
+        contact_name: now.contact_name.clone(),
+        contact_phone: now.contact_phone.clone(),
+        address: now.address.clone(),
+        email: format!("office@{}.example.cn", o.key),
+        postcode: postcode.into(),
+        functions: functions.into(),
+        nature: nature.code().into(),
+        affiliation: affiliation.code().into(),
+    }
 }
 
 const ORGS: &[Org] = &[
@@ -349,10 +392,18 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
     for (n, o) in ORGS.iter().enumerate() {
         let code = credit_code(o.region, n);
         let id = match app.store.organization_by_identifier(&code).await? {
+            // Filled in once, also for demo data loaded before these fields existed.
+            Some(existing) if existing.email.is_empty() => {
+                app.store
+                    .update_organization_contact(existing.id, &unit_info(o, &existing))
+                    .await?;
+                existing.id
+            }
             Some(existing) => existing.id,
             None => {
                 let parent = o.parent.and_then(|p| ids.get(p));
-                app.store
+                let id = app
+                    .store
                     .create_organization(
                         NewOrganization {
                             kind: o.kind.into(),
@@ -376,7 +427,13 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                         app.now(),
                     )
                     .await
-                    .map_err(|e| anyhow::anyhow!("demo organisation {}: {e}", o.name))?
+                    .map_err(|e| anyhow::anyhow!("demo organisation {}: {e}", o.name))?;
+                if let Some(created) = app.store.organization(id).await? {
+                    app.store
+                        .update_organization_contact(id, &unit_info(o, &created))
+                        .await?;
+                }
+                id
             }
         };
         if o.status == "approved" {

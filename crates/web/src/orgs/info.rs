@@ -1,6 +1,7 @@
 //! The organisation's own information (单位信息维护): everyone acting for it sees it;
-//! its administrator corrects the contact details. The name, the identifier and the
-//! supervising department change only through a new registration decision.
+//! its administrator corrects the contact details and the unit information of the manual
+//! (e-mail, postcode, 职能简介, 单位性质, 隶属关系) without review. The name, the identifier
+//! and the supervising department change only through their own procedures.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -8,6 +9,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::org::{self, OrgKind, OrgLevel};
 use domain::policy::{Action, permits};
+use domain::unit_info::{self, Affiliation, Nature};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -25,6 +27,11 @@ pub struct InfoForm {
     contact_name: String,
     contact_phone: String,
     address: String,
+    email: String,
+    postcode: String,
+    functions: String,
+    nature: String,
+    affiliation: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -37,6 +44,15 @@ pub struct InfoPage {
     errors: FieldErrors,
     pending: Option<(String, String)>,
     supervisors: Vec<(i64, String)>,
+    natures: Vec<(&'static str, &'static str)>,
+    affiliations: Vec<(&'static str, &'static str)>,
+    functions_max: usize,
+}
+
+impl InfoPage {
+    fn same(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
 }
 
 async fn page(
@@ -99,6 +115,12 @@ async fn page(
         c: Chrome::for_user("单位信息", "/org/info", user),
         pending,
         supervisors,
+        natures: Nature::ALL.iter().map(|n| (n.code(), n.label())).collect(),
+        affiliations: Affiliation::ALL
+            .iter()
+            .map(|a| (a.code(), a.label()))
+            .collect(),
+        functions_max: unit_info::FUNCTIONS_MAX,
         facts,
         can_edit: permits(a.kind, a.roles, Action::EditOrgInfo),
         f: f.unwrap_or_else(|| InfoForm {
@@ -106,6 +128,11 @@ async fn page(
             contact_name: o.contact_name.clone(),
             contact_phone: o.contact_phone.clone(),
             address: o.address.clone(),
+            email: o.email.clone(),
+            postcode: o.postcode.clone(),
+            functions: o.functions.clone(),
+            nature: o.nature.clone(),
+            affiliation: o.affiliation.clone(),
         }),
         errors,
     })
@@ -136,18 +163,52 @@ pub async fn update(
     let contact_name = errors.check("contact_name", org::validate_person_name(&f.contact_name));
     let contact_phone = errors.check("contact_phone", org::validate_phone(&f.contact_phone));
     let address = errors.check("address", org::validate_address(&f.address));
-    let (Some(legal_rep), Some(contact_name), Some(contact_phone), Some(address)) =
-        (legal_rep, contact_name, contact_phone, address)
+    let email = errors.check("email", unit_info::validate_email(&f.email));
+    let postcode = errors.check("postcode", unit_info::validate_postcode(&f.postcode));
+    let functions = errors.check("functions", unit_info::validate_functions(&f.functions));
+    let nature = errors.check("nature", unit_info::validate_nature(&f.nature));
+    let affiliation = errors.check(
+        "affiliation",
+        unit_info::validate_affiliation(&f.affiliation),
+    );
+    let (
+        Some(legal_rep),
+        Some(contact_name),
+        Some(contact_phone),
+        Some(address),
+        Some(email),
+        Some(postcode),
+        Some(functions),
+        Some(nature),
+        Some(affiliation),
+    ) = (
+        legal_rep,
+        contact_name,
+        contact_phone,
+        address,
+        email,
+        postcode,
+        functions,
+        nature,
+        affiliation,
+    )
     else {
         return Ok(page(&app, &user, Some(f), errors).await?.into_response());
     };
     app.store
         .update_organization_contact(
             acting.org.id,
-            &legal_rep,
-            &contact_name,
-            &contact_phone,
-            &address,
+            &store::organizations::OrgContact {
+                legal_rep,
+                contact_name,
+                contact_phone,
+                address,
+                email,
+                postcode,
+                functions,
+                nature,
+                affiliation,
+            },
         )
         .await?;
     app.store
@@ -157,7 +218,7 @@ pub async fn update(
             "edit",
             Some(user.account.id),
             Some(acting.org.id),
-            "修改联系信息",
+            "修改单位信息",
             app.now(),
         )
         .await?;

@@ -1348,3 +1348,152 @@ on_both_engines!(a_losing_acceptance_is_no_server_error, |app| {
     }
     assert!(failures.is_empty(), "server errors: {failures:?}");
 });
+
+/// The unit information form as the administrator posts it, with `changes` applied.
+fn info_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("legal_rep", "张志远"),
+        ("contact_name", "王小红"),
+        ("contact_phone", "020-83331234"),
+        ("address", "广州市越秀区越华路1号"),
+        ("email", "jiaowu@gzyz.edu.cn"),
+        ("postcode", "510030"),
+        ("functions", "实施高中教育，促进基础教育发展。"),
+        ("nature", "public_institution"),
+        ("affiliation", "city"),
+    ];
+    for (k, v) in changes {
+        f.retain(|(name, _)| name != k);
+        f.push((k, v));
+    }
+    f
+}
+
+/// The `<p class="error">` shown under a field.
+fn error_of(field: &str, message: &str) -> String {
+    format!("<p class=\"error\" id=\"{field}-error\">{message}</p>")
+}
+
+on_both_engines!(
+    the_unit_keeps_its_email_postcode_functions_nature_and_affiliation,
+    |app| {
+        with_demo(&app).await;
+        let yz = org_named(&app, "广州市第一中学").await;
+        // The demo unit has them filled in.
+        assert_eq!(
+            (
+                yz.email.as_str(),
+                yz.postcode.as_str(),
+                yz.nature.as_str(),
+                yz.affiliation.as_str()
+            ),
+            (
+                "office@yz.example.cn",
+                "510030",
+                "public_institution",
+                "city"
+            )
+        );
+        assert!(!yz.functions.is_empty());
+        let mut admin = acting(&app, "yizhong", yz.id).await;
+        let page = admin.get("/org/info").await;
+        assert_eq!(
+            page.input_value("email").as_deref(),
+            Some("office@yz.example.cn")
+        );
+        assert_eq!(page.input_value("postcode").as_deref(), Some("510030"));
+        page.assert_contains("<option value=\"public_institution\" selected>事业单位</option>");
+        page.assert_contains("<option value=\"city\" selected>市级</option>");
+        for label in ["政府部门", "企业", "社会团体", "中央", "省级", "区县级"] {
+            page.assert_contains(&format!(">{label}</option>"));
+        }
+        page.assert_contains(&yz.functions);
+
+        // Each wrong field is named next to itself, and what was typed stays.
+        let long = "职".repeat(501);
+        let r = admin
+            .post(
+                "/org/info",
+                &info_form(&[
+                    ("email", "jiaowu.gzyz.edu.cn"),
+                    ("postcode", "51003"),
+                    ("functions", &long),
+                    ("nature", "企业"),
+                    ("affiliation", "county"),
+                ]),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+        r.assert_contains(&error_of(
+            "email",
+            "电子邮箱格式不正确，应如 name@example.com",
+        ));
+        r.assert_contains(&error_of("postcode", "邮政编码应为6位数字，如 510000"));
+        r.assert_contains(&error_of("functions", "单位职能简介不能超过500个字"));
+        r.assert_contains(&error_of("nature", "请从列表中选择单位性质"));
+        r.assert_contains(&error_of("affiliation", "请从列表中选择隶属关系"));
+        assert_eq!(
+            r.input_value("email").as_deref(),
+            Some("jiaowu.gzyz.edu.cn")
+        );
+        assert_eq!(r.input_value("postcode").as_deref(), Some("51003"));
+        r.assert_contains(&format!(">{long}</textarea>"));
+        assert_eq!(
+            org_named(&app, "广州市第一中学").await.email,
+            "office@yz.example.cn"
+        );
+
+        // Corrected, they are saved and shown.
+        admin
+            .post(
+                "/org/info",
+                &info_form(&[("nature", "government"), ("affiliation", "province")]),
+            )
+            .await
+            .assert_redirect("/org/info");
+        let saved = org_named(&app, "广州市第一中学").await;
+        assert_eq!(
+            (
+                saved.email.as_str(),
+                saved.postcode.as_str(),
+                saved.functions.as_str(),
+                saved.nature.as_str(),
+                saved.affiliation.as_str()
+            ),
+            (
+                "jiaowu@gzyz.edu.cn",
+                "510030",
+                "实施高中教育，促进基础教育发展。",
+                "government",
+                "province"
+            )
+        );
+        let page = admin.get("/org/info").await;
+        page.assert_contains("单位信息已保存");
+        page.assert_contains("<option value=\"government\" selected>政府部门</option>");
+        page.assert_contains("<option value=\"province\" selected>省级</option>");
+        page.assert_contains("实施高中教育，促进基础教育发展。");
+
+        // Those acting for the unit without being its administrator see them, unchangeable.
+        let reviewer = new_person(&app, "yzshenhe", "郑审核", 907).await;
+        app.state
+            .store
+            .invite_member(
+                yz.id,
+                reviewer,
+                clerk_bits(),
+                None,
+                "active",
+                app.state.now(),
+            )
+            .await
+            .unwrap();
+        let mut other = acting(&app, "yzshenhe", yz.id).await;
+        let page = other.get("/org/info").await;
+        assert_eq!(
+            page.input_value("email").as_deref(),
+            Some("jiaowu@gzyz.edu.cn")
+        );
+        page.assert_contains("只有单位管理员可以修改联系信息与单位信息");
+    }
+);
