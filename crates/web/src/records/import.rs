@@ -183,9 +183,9 @@ pub async fn analyse(app: &AppState, unit: i64, bytes: &[u8]) -> anyhow::Result<
     let (valid, mut errors) = validate_rows(&map, data, today, &rules_of);
     outcome.rows = valid.len() + errors.iter().map(|e| e.line).collect::<BTreeSet<_>>().len();
 
-    // Whose each row is, on every row that names someone: a row with other problems is told
-    // these too, so that the whole file is corrected at once.
-    let mut not_staff: BTreeSet<u32> = BTreeSet::new();
+    // Whether the row's person is confirmed staff under that name, on every row naming one:
+    // a row with other problems is told this too, so the whole file is corrected at once.
+    let mut refused: BTreeSet<u32> = BTreeSet::new();
     for p in &people {
         let Some(doc) = &p.doc_number else { continue };
         match staff.get(doc) {
@@ -203,12 +203,12 @@ pub async fn analyse(app: &AppState, unit: i64, bytes: &[u8]) -> anyhow::Result<
             }
             Some(_) => continue,
         }
-        not_staff.insert(p.line);
+        refused.insert(p.line);
     }
 
     let candidates: Vec<ImportRecord> = valid
         .iter()
-        .filter(|r| !not_staff.contains(&r.line))
+        .filter(|r| !refused.contains(&r.line))
         .filter_map(|r| {
             staff.get(&r.doc_number).map(|s| ImportRecord {
                 account_id: s.account_id,
