@@ -11,6 +11,7 @@ mod m0005_cycle_checks;
 mod m0006_job_heartbeat;
 mod m0007_certificates;
 mod m0008_certificate_revision;
+mod m0010_review_choices;
 mod reference;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_job_heartbeat::Migration),
             Box::new(m0007_certificates::Migration),
             Box::new(m0008_certificate_revision::Migration),
+            Box::new(m0010_review_choices::Migration),
         ]
     }
 }

@@ -12,5 +12,6 @@ mod exports;
 mod moves;
 mod orgs;
 mod records;
+mod review;
 mod recovery;
 mod security;
