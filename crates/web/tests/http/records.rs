@@ -1416,7 +1416,7 @@ on_both_engines!(a_clerk_sees_what_the_unit_declared, |app| {
     let id = id_from(&r.location);
     let page = c.get(&format!("/org/records/{id}")).await;
     assert_eq!(page.status, 200);
-    page.assert_contains("已为 张伟 代申报并确认");
+    page.assert_contains("已为 张伟 保存代申报记录");
     // Seeing is not deciding: a clerk has no review form.
     let waiting = stored_record(&app, account_id(&app, "zhangwei").await, yz, "submitted").await;
     c.get(&format!("/org/records/{waiting}"))
