@@ -112,7 +112,10 @@ mod tests {
     #[test]
     fn a_reviewer_recommends_or_returns_once_per_submission() {
         assert_eq!(review(Submitted, false, Agree, ""), Ok(UnderReview));
-        assert_eq!(review(UnderReview, false, Agree, "材料齐全"), Ok(UnderReview));
+        assert_eq!(
+            review(UnderReview, false, Agree, "材料齐全"),
+            Ok(UnderReview)
+        );
         assert_eq!(
             review(UnderReview, false, Disagree, "证书与申报不符"),
             Ok(UnderReview)
@@ -122,7 +125,10 @@ mod tests {
             "请填写不同意的理由"
         );
         assert_eq!(review(Submitted, false, Return, "请补充证明"), Ok(Returned));
-        assert_eq!(review(UnderReview, false, Return, "请补充证明"), Ok(Returned));
+        assert_eq!(
+            review(UnderReview, false, Return, "请补充证明"),
+            Ok(Returned)
+        );
         assert_eq!(
             review(UnderReview, false, Return, "").unwrap_err().0,
             "请填写退回修改的意见"

@@ -24,7 +24,11 @@ pub fn confirm(
     match s {
         RecordState::UnitDraft => {}
         RecordState::Approved => return Err(TransitionError::new("该记录已确认")),
-        _ => return Err(TransitionError::new("只有单位代申报、尚未确认的记录才能确认")),
+        _ => {
+            return Err(TransitionError::new(
+                "只有单位代申报、尚未确认的记录才能确认",
+            ));
+        }
     }
     if (year < ATTACHMENT_REQUIRED_BEFORE_YEAR || start_year < ATTACHMENT_REQUIRED_BEFORE_YEAR)
         && !has_attachment
@@ -56,7 +60,10 @@ mod tests {
         assert_eq!(DECLARED, UnitDraft);
         assert!(may_attach(UnitDraft));
         assert_eq!(confirm(UnitDraft, 2026, 2026, false), Ok(Approved));
-        assert_eq!(confirm(Approved, 2026, 2026, true).unwrap_err().0, "该记录已确认");
+        assert_eq!(
+            confirm(Approved, 2026, 2026, true).unwrap_err().0,
+            "该记录已确认"
+        );
         assert_eq!(discard(UnitDraft), Ok(()));
         for s in [Draft, Submitted, UnderReview, Approved, Rejected, Returned] {
             assert!(!may_attach(s), "{s:?}");

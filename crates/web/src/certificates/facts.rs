@@ -306,7 +306,10 @@ mod tests {
             applied,
             &reasons,
         );
-        assert_eq!((plain.result.as_str(), plain.special.as_str()), ("通过", ""));
+        assert_eq!(
+            (plain.result.as_str(), plain.special.as_str()),
+            ("通过", "")
+        );
         assert_eq!(f.promotion, "中级晋升副高");
         r.added_current = true;
         let f = of_cycle(

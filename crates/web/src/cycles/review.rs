@@ -120,9 +120,11 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (acting, c) = in_chain(&app, &ip, &user, id, Action::ViewCycles).await?;
-    Ok(review_page(&app, &user, acting, &c, TypedDecision::default())
-        .await?
-        .into_response())
+    Ok(
+        review_page(&app, &user, acting, &c, TypedDecision::default())
+            .await?
+            .into_response(),
+    )
 }
 
 /// An application's page for a reviewing level, with what its reviewer typed.
@@ -232,7 +234,9 @@ async fn decide_one(
     let next = match cycle::decide(at, at.level, chain.len(), decision, opinion) {
         Ok(n) => n,
         // A return or a refusal without its opinion.
-        Err(e) if at.state.is_open() && decision != Decision::Approve && opinion.trim().is_empty() => {
+        Err(e)
+            if at.state.is_open() && decision != Decision::Approve && opinion.trim().is_empty() =>
+        {
             return Ok(Err(Refused::Opinion(e.to_string())));
         }
         Err(e) => return Ok(Err(Refused::Other(e.to_string()))),

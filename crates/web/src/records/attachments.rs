@@ -166,7 +166,9 @@ async fn unit_declaration(
             if state.is_some_and(domain::unit_declaration::may_attach) {
                 Ok(Ok(()))
             } else {
-                Ok(Err("只有尚未确认的代申报记录才能由单位上传或删除证明材料。".into()))
+                Ok(Err(
+                    "只有尚未确认的代申报记录才能由单位上传或删除证明材料。".into(),
+                ))
             }
         }
         _ => Err(policy::deny(app, user, ip, &format!("其他单位学时记录的附件 {id}")).await),

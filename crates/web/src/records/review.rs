@@ -8,8 +8,8 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::hours;
-use domain::policy::{Action, permits};
 use domain::internal_review::{self, Recommendations, ReviewChoice};
+use domain::policy::{Action, permits};
 use domain::record::{self, RecordState, ReviewFlow, ReviewPart};
 use serde::Deserialize;
 use store::ChangeError;
@@ -506,10 +506,7 @@ pub async fn add_review(
         }
         Ok(()) => user.session.flash(
             "success",
-            format!(
-                "已提交：{}，等待其他审核人或单位领导。",
-                choice.label()
-            ),
+            format!("已提交：{}，等待其他审核人或单位领导。", choice.label()),
         ),
         Err(ChangeError::Conflict) => user.session.flash(
             "error",
@@ -1133,9 +1130,9 @@ pub async fn confirm(
             );
             Ok(Redirect::to(&here).into_response())
         }
-        Err(ChangeError::Conflict) => back(
-            "该记录在您打开后已有变动（已被他人确认或删除），请重新查看。".into(),
-        ),
+        Err(ChangeError::Conflict) => {
+            back("该记录在您打开后已有变动（已被他人确认或删除），请重新查看。".into())
+        }
         Err(ChangeError::Db(e)) => Err(e.into()),
     }
 }

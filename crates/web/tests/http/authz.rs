@@ -862,7 +862,11 @@ const ROUTES: &[Row] = &[
         method: "POST",
         path: "/org/records/{id}/review",
         object: Obj::SubmittedInFlow,
-        fields: &[("version", "1"), ("choice", "agree"), ("opinion", "材料齐全")],
+        fields: &[
+            ("version", "1"),
+            ("choice", "agree"),
+            ("opinion", "材料齐全"),
+        ],
         refused: REVIEW_RECORD_REFUSED,
         allowed: YzReviewer,
         audit: Audit::Written,

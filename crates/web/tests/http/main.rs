@@ -12,6 +12,6 @@ mod exports;
 mod moves;
 mod orgs;
 mod records;
-mod review;
 mod recovery;
+mod review;
 mod security;

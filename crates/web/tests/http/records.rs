@@ -603,7 +603,11 @@ on_both_engines!(
         let v = store.record(id).await.unwrap().unwrap().version.to_string();
         one.post(
             &format!("/org/records/{id}/review"),
-            &[("version", &v), ("choice", "agree"), ("opinion", "材料齐全")],
+            &[
+                ("version", &v),
+                ("choice", "agree"),
+                ("opinion", "材料齐全"),
+            ],
         )
         .await;
         assert_eq!(state_of(&app, id).await, "under_review");
@@ -618,7 +622,11 @@ on_both_engines!(
         one.get(&format!("/org/records/{id}")).await;
         one.post(
             &format!("/org/records/{id}/review"),
-            &[("version", &v), ("choice", "agree"), ("opinion", "再看一遍")],
+            &[
+                ("version", &v),
+                ("choice", "agree"),
+                ("opinion", "再看一遍"),
+            ],
         )
         .await;
         one.get(&format!("/org/records/{id}"))

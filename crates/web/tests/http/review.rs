@@ -83,7 +83,11 @@ on_both_engines!(
         let v = version_of(&app, id).await;
         one.post(
             &review,
-            &[("version", &v), ("choice", "agree"), ("opinion", "材料齐全")],
+            &[
+                ("version", &v),
+                ("choice", "agree"),
+                ("opinion", "材料齐全"),
+            ],
         )
         .await;
         assert_eq!(state_of(&app, id).await, "under_review");
@@ -173,7 +177,10 @@ on_both_engines!(
         )
         .await;
         let r = store.record(id).await.unwrap().unwrap();
-        assert_eq!((r.state.as_str(), r.opinion.as_str()), ("returned", "请补充结业证书"));
+        assert_eq!(
+            (r.state.as_str(), r.opinion.as_str()),
+            ("returned", "请补充结业证书")
+        );
         assert_eq!(
             trail(&app, id).await.last().cloned(),
             Some(("review".into(), "退案（内部）".into()))
@@ -195,10 +202,7 @@ on_both_engines!(
         assert_eq!(state_of(&app, id).await, "submitted");
         // A new submission starts the flow anew: no recommendation is carried over.
         assert!(store.recommendations(&[id]).await.unwrap().is_empty());
-        leader
-            .get("/org/records")
-            .await
-            .assert_lacks("人审核：");
+        leader.get("/org/records").await.assert_lacks("人审核：");
     }
 );
 
@@ -266,7 +270,11 @@ on_both_engines!(
         let id = record_id(&r.location);
         let rec = store.record(id).await.unwrap().unwrap();
         assert_eq!(
-            (rec.state.as_str(), rec.source.as_str(), rec.recognised_tenths),
+            (
+                rec.state.as_str(),
+                rec.source.as_str(),
+                rec.recognised_tenths
+            ),
             ("unit_draft", "unit", None)
         );
         // Not approved until confirmed: the person's year counts none of it, not even as waiting.
@@ -301,7 +309,9 @@ on_both_engines!(
             .await;
         assert!(store.attachments("ce_record", id).await.unwrap().is_empty());
         clerk.get(&format!("/org/records/{id}")).await;
-        clerk.post_file(&upload, &[], "file", "结业证书.pdf", PDF).await;
+        clerk
+            .post_file(&upload, &[], "file", "结业证书.pdf", PDF)
+            .await;
 
         // The person cannot confirm it, nor add to the unit's proofs.
         assert_eq!(
@@ -361,40 +371,37 @@ on_both_engines!(
     }
 );
 
-on_both_engines!(
-    nobody_confirms_a_declaration_of_their_own_hours,
-    |app| {
-        with_demo(&app).await;
-        let store = &app.state.store;
-        let yz = org_named(&app, "广州市第一中学").await.id;
-        // yizhong administers 广州市第一中学 and teaches there.
-        let teacher = store
-            .account_by_identifier("yizhong")
-            .await
-            .unwrap()
-            .unwrap();
-        let mut other_clerk = member(&app, "clerk_two", "罗晓燕", 24, Role::Clerk).await;
-        other_clerk.get("/org/records/new").await;
-        let r = other_clerk
-            .post("/org/records/new", &declaration(&teacher.doc_number))
-            .await;
-        let id = record_id(&r.location);
-        assert_eq!(state_of(&app, id).await, "unit_draft");
-        let mut herself = acting(&app, "yizhong", yz).await;
-        let v = version_of(&app, id).await;
-        herself.get(&format!("/org/records/{id}")).await;
-        herself
-            .post(&format!("/org/records/{id}/confirm"), &[("version", &v)])
-            .await;
-        herself
-            .get(&format!("/org/records/{id}"))
-            .await
-            .assert_contains("不能审核或维护本人的学时记录");
-        assert_eq!(state_of(&app, id).await, "unit_draft");
-        other_clerk.get(&format!("/org/records/{id}")).await;
-        other_clerk
-            .post(&format!("/org/records/{id}/confirm"), &[("version", &v)])
-            .await;
-        assert_eq!(state_of(&app, id).await, "approved");
-    }
-);
+on_both_engines!(nobody_confirms_a_declaration_of_their_own_hours, |app| {
+    with_demo(&app).await;
+    let store = &app.state.store;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    // yizhong administers 广州市第一中学 and teaches there.
+    let teacher = store
+        .account_by_identifier("yizhong")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut other_clerk = member(&app, "clerk_two", "罗晓燕", 24, Role::Clerk).await;
+    other_clerk.get("/org/records/new").await;
+    let r = other_clerk
+        .post("/org/records/new", &declaration(&teacher.doc_number))
+        .await;
+    let id = record_id(&r.location);
+    assert_eq!(state_of(&app, id).await, "unit_draft");
+    let mut herself = acting(&app, "yizhong", yz).await;
+    let v = version_of(&app, id).await;
+    herself.get(&format!("/org/records/{id}")).await;
+    herself
+        .post(&format!("/org/records/{id}/confirm"), &[("version", &v)])
+        .await;
+    herself
+        .get(&format!("/org/records/{id}"))
+        .await
+        .assert_contains("不能审核或维护本人的学时记录");
+    assert_eq!(state_of(&app, id).await, "unit_draft");
+    other_clerk.get(&format!("/org/records/{id}")).await;
+    other_clerk
+        .post(&format!("/org/records/{id}/confirm"), &[("version", &v)])
+        .await;
+    assert_eq!(state_of(&app, id).await, "approved");
+});
