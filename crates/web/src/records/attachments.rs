@@ -163,13 +163,13 @@ async fn unit_declaration(
     match app.store.record(id).await? {
         Some(r) if r.unit_id == acting.org.id && r.state != "draft" => {
             let state = RecordState::from_code(&r.state);
-            if state.is_some_and(domain::unit_declaration::may_attach) {
-                Ok(Ok(()))
-            } else {
-                Ok(Err(
+            if !state.is_some_and(domain::unit_declaration::may_attach) {
+                return Ok(Err(
                     "只有尚未确认的代申报记录才能由单位上传或删除证明材料。".into(),
-                ))
+                ));
             }
+            // The proofs are part of declaring: nobody declares their own hours.
+            Ok(record::not_own(r.account_id, user.account.id).map_err(|e| e.to_string()))
         }
         _ => Err(policy::deny(app, user, ip, &format!("其他单位学时记录的附件 {id}")).await),
     }

@@ -389,6 +389,22 @@ on_both_engines!(nobody_confirms_a_declaration_of_their_own_hours, |app| {
     let id = record_id(&r.location);
     assert_eq!(state_of(&app, id).await, "unit_draft");
     let mut herself = acting(&app, "yizhong", yz).await;
+    // Nor adds the proofs of it.
+    herself.get(&format!("/org/records/{id}")).await;
+    herself
+        .post_file(
+            &format!("/org/records/{id}/attachments"),
+            &[],
+            "file",
+            "证明.pdf",
+            PDF,
+        )
+        .await;
+    herself
+        .get(&format!("/org/records/{id}"))
+        .await
+        .assert_contains("不能审核或维护本人的学时记录");
+    assert!(store.attachments("ce_record", id).await.unwrap().is_empty());
     let v = version_of(&app, id).await;
     herself.get(&format!("/org/records/{id}")).await;
     herself
