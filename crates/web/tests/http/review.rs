@@ -277,6 +277,11 @@ on_both_engines!(
             ),
             ("unit_draft", "unit", None)
         );
+        // The unit finds its declarations waiting for their confirmation.
+        clerk
+            .get("/org/records?state=unit_draft")
+            .await
+            .assert_contains(&format!("href=\"/org/records/{id}\""));
         // Not approved until confirmed: the person's year counts none of it, not even as waiting.
         assert_eq!(counted_2026(&app, zhangwei.id).await, before);
         let mut person = signed_in(&app, "zhangwei").await;
