@@ -441,6 +441,50 @@ pub fn decide(
     }
 }
 
+/// The fewest characters of the reason a level gives for approving a cycle that falls short.
+pub const SPECIAL_REASON_MIN: usize = 5;
+
+/// How the trail and the certificate name an approval of a cycle that falls short (特批).
+pub const SPECIAL_APPROVAL: &str = "通过（特批）";
+
+/// What an approval is: an ordinary one, or a special approval (特批) of a cycle that falls
+/// short of its requirement, which needs a stated reason at every level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approval {
+    Ordinary,
+    Special,
+}
+
+impl Approval {
+    /// The trail's result of the approval.
+    pub fn result(self) -> &'static str {
+        match self {
+            Approval::Ordinary => "通过",
+            Approval::Special => SPECIAL_APPROVAL,
+        }
+    }
+}
+
+/// The message next to the opinion when a short cycle is approved without a sufficient reason.
+pub fn special_reason_message() -> String {
+    format!(
+        "该申请未达到周期验证要求，通过须在审核意见中填写特批理由（至少{SPECIAL_REASON_MIN}个字）"
+    )
+}
+
+/// Whether a level may approve an application whose frozen figures `met` the requirement or
+/// not: a short one only as a special approval with a reason of at least
+/// [`SPECIAL_REASON_MIN`] characters, so that nobody passes a shortfall by a click.
+pub fn approval(met: bool, opinion: &str) -> Result<Approval, crate::org::TransitionError> {
+    if met {
+        return Ok(Approval::Ordinary);
+    }
+    if opinion.trim().chars().count() < SPECIAL_REASON_MIN {
+        return Err(crate::org::TransitionError::new(special_reason_message()));
+    }
+    Ok(Approval::Special)
+}
+
 /// The review chain of an application: the applicant's unit, then, of the organisations above
 /// it (nearest first), each supervising department and HR bureau up to and including the city
 /// HR bureau; the province does not review. Answers the indices into `above` that review.
@@ -684,6 +728,23 @@ mod tests {
         assert!(Promotion::Junior.allows(1, 3).is_err());
         assert!(Promotion::Full.allows(3, 5).is_err());
         assert!(Promotion::Senior.allows(3, 5).is_err());
+    }
+
+    #[test]
+    fn a_short_cycle_passes_only_as_a_special_approval_with_a_reason() {
+        assert_eq!(approval(true, ""), Ok(Approval::Ordinary));
+        assert_eq!(approval(true, "同意").unwrap().result(), "通过");
+        for reason in ["", "   ", "同意", "同意。 "] {
+            assert_eq!(
+                approval(false, reason).unwrap_err().0,
+                "该申请未达到周期验证要求，通过须在审核意见中填写特批理由（至少5个字）",
+                "{reason:?}"
+            );
+        }
+        let special = approval(false, "援藏三年，学时按规定折算").unwrap();
+        assert_eq!(special, Approval::Special);
+        assert_eq!(special.result(), "通过（特批）");
+        assert_eq!(approval(false, " 五个字理由 "), Ok(Approval::Special));
     }
 
     #[test]

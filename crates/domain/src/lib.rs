@@ -11,6 +11,7 @@ pub mod cycle;
 pub mod hours;
 pub mod identity;
 pub mod import;
+pub mod internal_review;
 pub mod lockout;
 pub mod org;
 pub mod org_code;
@@ -19,6 +20,7 @@ pub mod policy;
 pub mod profile;
 pub mod record;
 pub mod roles;
+pub mod unit_declaration;
 pub mod unit_info;
 pub mod verification;
 

@@ -145,16 +145,21 @@ pub enum RecordState {
     /// 不同意并退案: back to the declarer to correct and resubmit.
     #[serde(rename = "returned")]
     Returned,
+    /// 单位代申报, not confirmed yet: the unit attaches proofs and confirms it (or deletes it);
+    /// it counts nowhere until then.
+    #[serde(rename = "unit_draft")]
+    UnitDraft,
 }
 
 impl RecordState {
-    pub const ALL: [RecordState; 6] = [
+    pub const ALL: [RecordState; 7] = [
         RecordState::Draft,
         RecordState::Submitted,
         RecordState::UnderReview,
         RecordState::Approved,
         RecordState::Rejected,
         RecordState::Returned,
+        RecordState::UnitDraft,
     ];
 
     pub fn code(self) -> &'static str {
@@ -165,6 +170,7 @@ impl RecordState {
             RecordState::Approved => "approved",
             RecordState::Rejected => "rejected",
             RecordState::Returned => "returned",
+            RecordState::UnitDraft => "unit_draft",
         }
     }
 
@@ -176,6 +182,7 @@ impl RecordState {
             RecordState::Approved => "已通过",
             RecordState::Rejected => "不通过",
             RecordState::Returned => "已退回",
+            RecordState::UnitDraft => "代申报待确认",
         }
     }
 
@@ -205,6 +212,7 @@ pub fn submit(s: RecordState) -> Result<RecordState, TransitionError> {
         RecordState::Submitted | RecordState::UnderReview => refuse("该记录已送审，请等待单位审核"),
         RecordState::Approved => refuse("该记录已审核通过，不能再次送审"),
         RecordState::Rejected => refuse("该记录已结案，不能再次送审"),
+        RecordState::UnitDraft => refuse("单位代申报的记录由单位确认，不能送审"),
     }
 }
 

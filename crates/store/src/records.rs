@@ -492,26 +492,6 @@ impl Store {
         .await
     }
 
-    /// A reviewer's step in a unit's internal flow: the record (at the version the reviewer
-    /// saw) moves to under review and the review is kept. Two reviewers at once: one wins.
-    pub async fn add_review(
-        &self,
-        id: i64,
-        version: i32,
-        step: &Step<'_>,
-        now: DateTime<Utc>,
-    ) -> Result<(), ChangeError> {
-        self.update_with_step(
-            "UPDATE ce_record SET state = 'under_review', version = version + 1 \
-                 WHERE id = ? AND version = ? AND state IN ('submitted', 'under_review')",
-            [id.into(), version.into()],
-            id,
-            Some(step),
-            now,
-        )
-        .await
-    }
-
     /// The different staff who reviewed the record since it was last submitted.
     pub async fn reviewers_since_submit(&self, id: i64) -> Result<Vec<i64>, DbErr> {
         let rows = self
@@ -1503,5 +1483,142 @@ impl Store {
                 Ok(id)
             }
         }
+    }
+}
+
+/// The recommendations of a record's internal flow since its last submission.
+#[derive(Debug, Clone, Copy, FromQueryResult)]
+pub struct RecommendationRow {
+    pub record_id: i64,
+    pub reviewers: i64,
+    pub agree: i64,
+    pub disagree: i64,
+}
+
+impl Store {
+    /// A reviewer's step in a unit's internal flow with their recommendation (or return): the
+    /// record, at the version the reviewer saw, moves to `to` (under review, or returned with
+    /// the opinion for its declarer) and the step is kept with the choice. Two reviewers at
+    /// once: one wins.
+    pub async fn review_in_flow(
+        &self,
+        id: i64,
+        version: i32,
+        to: &str,
+        step: &Step<'_>,
+        recommendation: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), ChangeError> {
+        let returned = to == "returned";
+        let txn = self.db().begin().await?;
+        let r = txn
+            .execute_raw(self.stmt(
+                "UPDATE ce_record SET state = ?, \
+                 opinion = CASE WHEN ? THEN ? ELSE opinion END, \
+                 decided_at = CASE WHEN ? THEN ? ELSE decided_at END, \
+                 decided_by = CASE WHEN ? THEN ? ELSE decided_by END, version = version + 1 \
+                 WHERE id = ? AND version = ? AND state IN ('submitted', 'under_review')",
+                [
+                    to.into(),
+                    returned.into(),
+                    step.opinion.into(),
+                    returned.into(),
+                    now.into(),
+                    returned.into(),
+                    step.actor_id.into(),
+                    id.into(),
+                    version.into(),
+                ],
+            ))
+            .await?;
+        crate::one_row(&r)?;
+        txn.execute_raw(self.stmt(
+            "INSERT INTO review_trail (record_id, step, org_id, actor_id, at, result, opinion, \
+             recognised_tenths, recommendation) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+            [
+                id.into(),
+                step.step.into(),
+                step.org_id.into(),
+                step.actor_id.into(),
+                now.into(),
+                step.result.into(),
+                step.opinion.into(),
+                recommendation.into(),
+            ],
+        ))
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The recommendations given on each of `ids` since its last submission, in one statement;
+    /// records nobody reviewed have no row.
+    pub async fn recommendations(&self, ids: &[i64]) -> Result<Vec<RecommendationRow>, DbErr> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        RecommendationRow::find_by_statement(self.stmt(
+            &format!(
+                "SELECT t.record_id, COUNT(DISTINCT t.actor_id) AS reviewers, \
+                 COUNT(DISTINCT CASE WHEN t.recommendation = 'agree' THEN t.actor_id END) AS agree, \
+                 COUNT(DISTINCT CASE WHEN t.recommendation = 'disagree' THEN t.actor_id END) AS disagree \
+                 FROM review_trail t WHERE t.record_id IN ({}) AND t.step = 'review' \
+                 AND t.id > (SELECT COALESCE(MAX(s.id), 0) FROM review_trail s \
+                   WHERE s.record_id = t.record_id AND s.step = 'submit') \
+                 GROUP BY t.record_id",
+                placeholders(ids.len())
+            ),
+            ids.iter().map(|i| Value::from(*i)),
+        ))
+        .all(self.db())
+        .await
+    }
+
+    /// 确认 of a unit's declaration (代申报), at the version the unit saw: approved with its
+    /// claimed hours recognised, with the step.
+    pub async fn confirm_declaration(
+        &self,
+        id: i64,
+        version: i32,
+        unit: i64,
+        step: &Step<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ChangeError> {
+        self.update_with_step(
+            "UPDATE ce_record SET state = 'approved', recognised_tenths = claimed_tenths, \
+             decided_at = ?, decided_by = ?, version = version + 1 \
+             WHERE id = ? AND version = ? AND unit_id = ? AND state = 'unit_draft'",
+            [
+                now.into(),
+                step.actor_id.into(),
+                id.into(),
+                version.into(),
+                unit.into(),
+            ],
+            id,
+            Some(step),
+            now,
+        )
+        .await
+    }
+
+    /// The unit deletes its declaration before confirming it: kept as deleted with the step,
+    /// counted nowhere.
+    pub async fn discard_declaration(
+        &self,
+        id: i64,
+        unit: i64,
+        step: &Step<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ChangeError> {
+        self.update_with_step(
+            "UPDATE ce_record SET state = 'deleted', version = version + 1 \
+             WHERE id = ? AND unit_id = ? AND state = 'unit_draft'",
+            [id.into(), unit.into()],
+            id,
+            Some(step),
+            now,
+        )
+        .await
     }
 }

@@ -12,6 +12,7 @@ mod m0006_job_heartbeat;
 mod m0007_certificates;
 mod m0008_certificate_revision;
 mod m0009_record_fields;
+mod m0010_review_choices;
 mod m0011_guangzhou_years_unit_info;
 mod reference;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_certificates::Migration),
             Box::new(m0008_certificate_revision::Migration),
             Box::new(m0009_record_fields::Migration),
+            Box::new(m0010_review_choices::Migration),
             Box::new(m0011_guangzhou_years_unit_info::Migration),
         ]
     }

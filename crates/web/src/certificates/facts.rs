@@ -34,6 +34,8 @@ pub struct Facts {
     /// The promotion kind and target qualification of a cycle certificate.
     pub promotion: String,
     pub target: String,
+    /// Why a cycle that fell short was approved (特批), each level's reason; empty otherwise.
+    pub special: String,
 }
 
 impl Facts {
@@ -135,6 +137,7 @@ pub fn of_cycle(
     target: &str,
     approved: bool,
     applied_on: chrono::NaiveDate,
+    special_reasons: &[String],
 ) -> Facts {
     let mut years = match (r.years.first(), r.years.last()) {
         (Some(a), Some(b)) if a == b => format!("{a}年"),
@@ -163,9 +166,20 @@ pub fn of_cycle(
         professional_count: c.professional_courses.to_string(),
         total_count: String::new(),
         required: format!("{} 学时", r.required),
-        result: if approved { "通过" } else { "未通过" }.into(),
+        // A short cycle passes only by a special approval, and the certificate says so.
+        result: match (approved, r.met) {
+            (true, true) => "通过",
+            (true, false) => domain::cycle::SPECIAL_APPROVAL,
+            (false, _) => "未通过",
+        }
+        .into(),
         promotion: promotion.map(|p| p.label().to_owned()).unwrap_or_default(),
         target: target.to_owned(),
+        special: if approved && !r.met {
+            special_reasons.join("；")
+        } else {
+            String::new()
+        },
         ..Facts::default()
     }
 }
@@ -257,10 +271,45 @@ mod tests {
             "中学高级教师",
             true,
             applied,
+            &[],
         );
         assert_eq!(f.years, "2021年—2025年");
         assert_eq!(f.required, "450.0 学时");
-        assert_eq!(f.result, "通过");
+        // No hours at all against 450: approved only as a special approval, with its reasons.
+        assert_eq!(f.result, "通过（特批）");
+        assert_eq!(f.special, "");
+        let reasons = [
+            "广州市第一中学：援藏三年，按规定认定".to_owned(),
+            "广州市人力资源和社会保障局：同意特批".to_owned(),
+        ];
+        let special = of_cycle(
+            &holder(),
+            &r,
+            Some(Promotion::Senior),
+            "中学高级教师",
+            true,
+            applied,
+            &reasons,
+        );
+        assert_eq!(
+            special.special,
+            "广州市第一中学：援藏三年，按规定认定；广州市人力资源和社会保障局：同意特批"
+        );
+        let mut met = r.clone();
+        met.met = true;
+        let plain = of_cycle(
+            &holder(),
+            &met,
+            Some(Promotion::Senior),
+            "中学高级教师",
+            true,
+            applied,
+            &reasons,
+        );
+        assert_eq!(
+            (plain.result.as_str(), plain.special.as_str()),
+            ("通过", "")
+        );
         assert_eq!(f.promotion, "中级晋升副高");
         r.added_current = true;
         let f = of_cycle(
@@ -270,6 +319,7 @@ mod tests {
             "中学高级教师",
             true,
             applied,
+            &[],
         );
         assert_eq!(f.years, "2021年—2025年（含2026年截至申请日的学时）");
     }

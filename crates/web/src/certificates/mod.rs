@@ -520,6 +520,21 @@ pub async fn cycle_facts(app: &AppState, c: &store::cycles::Cycle) -> AppResult<
     let result: domain::cycle::CycleResult =
         serde_json::from_str(&c.frozen).map_err(|e| AppError::Internal(e.into()))?;
     let series = series_name(app, Some(&c.series_code)).await?;
+    // Each level's reason for approving a short cycle, from the trail since the last submission.
+    let trail = app.store.cycle_trail(c.id).await?;
+    let since = trail
+        .iter()
+        .rposition(|t| t.step == "submit" || t.step == "resubmit")
+        .unwrap_or(0);
+    let special: Vec<String> = trail
+        .iter()
+        .skip(since)
+        .filter(|t| t.step == "decide" && t.result == domain::cycle::SPECIAL_APPROVAL)
+        .map(|t| match &t.org_name {
+            Some(org) => format!("{org}：{}", t.opinion),
+            None => t.opinion.clone(),
+        })
+        .collect();
     Ok(facts::of_cycle(
         &Holder {
             name: &c.real_name,
@@ -532,6 +547,7 @@ pub async fn cycle_facts(app: &AppState, c: &store::cycles::Cycle) -> AppResult<
         &c.target_qualification,
         c.state == ApplicationState::Approved.code(),
         c.applied_on,
+        &special,
     ))
 }
 

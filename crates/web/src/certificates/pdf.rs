@@ -79,6 +79,9 @@ pub fn render(
     }
     list.push(("学时要求", &facts.required, 1));
     list.push(("验证结果", &facts.result, 1));
+    if !facts.special.is_empty() {
+        list.push(("特批说明", &facts.special, 3));
+    }
     let count = |c: &str| {
         if c.is_empty() {
             "—".to_owned()

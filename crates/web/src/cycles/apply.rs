@@ -323,6 +323,22 @@ pub struct ShowPage {
     /// An approved application of the person: it may have its certificate (shown when issued).
     pub may_certify: bool,
     pub certificate_id: Option<i64>,
+    /// What the reviewer typed in the decision form, kept when it is refused.
+    pub typed: TypedDecision,
+}
+
+/// A reviewer's decision form as typed, with the error shown next to its opinion.
+#[derive(Default)]
+pub struct TypedDecision {
+    pub decision: String,
+    pub opinion: String,
+    pub error: String,
+}
+
+impl ShowPage {
+    fn chosen(&self, decision: &str) -> bool {
+        self.typed.decision == decision || (self.typed.decision.is_empty() && decision == "approve")
+    }
 }
 
 pub async fn show(
@@ -362,6 +378,7 @@ pub async fn show(
             .await?
             .map(|x| x.id),
         line: CycleLine::of(&c),
+        typed: TypedDecision::default(),
     }
     .into_response())
 }

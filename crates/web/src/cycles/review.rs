@@ -11,7 +11,7 @@ use serde::Deserialize;
 use store::ChangeError;
 use store::cycles::{Cycle, CycleChange, CycleFilter, CycleStep};
 
-use super::apply::ShowPage;
+use super::apply::{ShowPage, TypedDecision};
 use super::check::compute;
 use super::view::{CycleLine, ResultView, TrailView};
 use crate::AppState;
@@ -120,10 +120,25 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (acting, c) = in_chain(&app, &ip, &user, id, Action::ViewCycles).await?;
+    Ok(
+        review_page(&app, &user, acting, &c, TypedDecision::default())
+            .await?
+            .into_response(),
+    )
+}
+
+/// An application's page for a reviewing level, with what its reviewer typed.
+async fn review_page(
+    app: &AppState,
+    user: &CurrentUser,
+    acting: &Acting,
+    c: &Cycle,
+    typed: TypedDecision,
+) -> AppResult<ShowPage> {
     let frozen: Option<domain::cycle::CycleResult> = serde_json::from_str(&c.frozen).ok();
     // Today's figures of the same cycle, to see what changed since the submission.
-    let today = match RuleContext::of_person(&app, c.account_id).await? {
-        Some(cx) => compute(&app, &cx, c.account_id, c.applied_on, c.qualification_date)
+    let today = match RuleContext::of_person(app, c.account_id).await? {
+        Some(cx) => compute(app, &cx, c.account_id, c.applied_on, c.qualification_date)
             .await?
             .ok()
             .map(|t| t.result),
@@ -134,13 +149,13 @@ pub async fn show(
         _ => false,
     };
     Ok(ShowPage {
-        c: Chrome::for_user("周期验证审核", "/org/cycles", &user),
+        c: Chrome::for_user("周期验证审核", "/org/cycles", user),
         frozen: frozen.as_ref().map(ResultView::of),
         today: today.as_ref().map(ResultView::of),
         differs,
         trail: app
             .store
-            .cycle_trail(id)
+            .cycle_trail(c.id)
             .await?
             .into_iter()
             .map(TrailView::of)
@@ -155,9 +170,9 @@ pub async fn show(
         back: "/org/cycles",
         may_certify: false,
         certificate_id: None,
-        line: CycleLine::of(&c),
-    }
-    .into_response())
+        line: CycleLine::of(c),
+        typed,
+    })
 }
 
 fn decision_of(code: &str) -> Option<(Decision, &'static str)> {
@@ -169,7 +184,22 @@ fn decision_of(code: &str) -> Option<(Decision, &'static str)> {
     }
 }
 
-/// One level's decision on one application: the rules say where it goes next.
+/// Why a decision was refused: its opinion (shown next to that field), or anything else.
+enum Refused {
+    Opinion(String),
+    Other(String),
+}
+
+impl Refused {
+    fn message(self) -> String {
+        match self {
+            Refused::Opinion(m) | Refused::Other(m) => m,
+        }
+    }
+}
+
+/// One level's decision on one application: the rules say where it goes next, and what the
+/// trail calls an approval (a short cycle passes only as a special approval with its reason).
 async fn decide_one(
     app: &AppState,
     user: &CurrentUser,
@@ -178,15 +208,23 @@ async fn decide_one(
     decision: Decision,
     result: &str,
     opinion: &str,
-) -> AppResult<Result<(), String>> {
+) -> AppResult<Result<(), Refused>> {
     if c.reviewer_id != Some(acting.org.id) {
-        return Ok(Err("该申请不在本级审核".into()));
+        return Ok(Err(Refused::Other("该申请不在本级审核".into())));
     }
-    if let Err(e) = domain::record::not_own(c.account_id, user.account.id)
-        .and_then(|()| domain::record::check_opinion(opinion))
-    {
-        return Ok(Err(e.to_string()));
+    if let Err(e) = domain::record::not_own(c.account_id, user.account.id) {
+        return Ok(Err(Refused::Other(e.to_string())));
     }
+    if let Err(e) = domain::record::check_opinion(opinion) {
+        return Ok(Err(Refused::Opinion(e.to_string())));
+    }
+    let result = match decision {
+        Decision::Approve => match cycle::approval(c.met, opinion) {
+            Ok(a) => a.result(),
+            Err(e) => return Ok(Err(Refused::Opinion(e.to_string()))),
+        },
+        _ => result,
+    };
     let chain = c.chain_ids();
     let state = ApplicationState::from_code(&c.state).unwrap_or(ApplicationState::Rejected);
     let at = AtLevel {
@@ -195,7 +233,13 @@ async fn decide_one(
     };
     let next = match cycle::decide(at, at.level, chain.len(), decision, opinion) {
         Ok(n) => n,
-        Err(e) => return Ok(Err(e.to_string())),
+        // A return or a refusal without its opinion.
+        Err(e)
+            if at.state.is_open() && decision != Decision::Approve && opinion.trim().is_empty() =>
+        {
+            return Ok(Err(Refused::Opinion(e.to_string())));
+        }
+        Err(e) => return Ok(Err(Refused::Other(e.to_string()))),
     };
     let reviewer = next
         .state
@@ -231,9 +275,9 @@ async fn decide_one(
         .await
     {
         Ok(()) => Ok(Ok(())),
-        Err(ChangeError::Conflict) => Ok(Err(
-            "该申请已被他人处理或已被申请人回收，请刷新查看。".into()
-        )),
+        Err(ChangeError::Conflict) => Ok(Err(Refused::Other(
+            "该申请已被他人处理或已被申请人回收，请刷新查看。".into(),
+        ))),
         Err(ChangeError::Db(e)) => Err(e.into()),
     }
 }
@@ -260,11 +304,26 @@ pub async fn decide(
     };
     match decide_one(&app, &user, acting, &c, decision, result, &f.opinion).await? {
         Ok(()) => {
+            let result = match decision {
+                Decision::Approve if !c.met => cycle::SPECIAL_APPROVAL,
+                _ => result,
+            };
             user.session
                 .flash("success", format!("已审核：{}，{result}。", c.real_name));
             Ok(Redirect::to("/org/cycles").into_response())
         }
-        Err(message) => {
+        // Refused for its opinion: the page again, the error next to the field, the text kept.
+        Err(Refused::Opinion(error)) => {
+            let typed = TypedDecision {
+                decision: f.decision,
+                opinion: f.opinion,
+                error,
+            };
+            Ok(review_page(&app, &user, acting, &c, typed)
+                .await?
+                .into_response())
+        }
+        Err(Refused::Other(message)) => {
             user.session.flash("error", message);
             Ok(Redirect::to(&here).into_response())
         }
@@ -308,25 +367,43 @@ pub async fn decide_batch(
             }
         }
     }
+    let opinion = f.get("opinion");
     let (mut done, mut skipped, mut first_problem) = (0, 0, None);
+    // Short applications the batch's opinion cannot approve, named so the reviewer finds them.
+    let mut short = Vec::new();
     for c in &chosen {
-        match decide_one(&app, &user, acting, c, decision, result, f.get("opinion")).await? {
+        if decision == Decision::Approve && cycle::approval(c.met, opinion).is_err() {
+            short.push(c.real_name.clone());
+            continue;
+        }
+        match decide_one(&app, &user, acting, c, decision, result, opinion).await? {
             Ok(()) => done += 1,
             Err(m) => {
                 skipped += 1;
-                first_problem.get_or_insert(m);
+                first_problem.get_or_insert(m.message());
             }
         }
     }
-    match first_problem {
-        None => user
-            .session
-            .flash("success", format!("已审核 {done} 份申请：{result}。")),
-        Some(m) => user.session.flash(
-            "info",
-            format!("已审核 {done} 份申请：{result}；{skipped} 份未处理（{m}）。"),
-        ),
+    let mut message = match first_problem {
+        None => format!("已审核 {done} 份申请：{result}。"),
+        Some(m) => format!("已审核 {done} 份申请：{result}；{skipped} 份未处理（{m}）。"),
+    };
+    if !short.is_empty() {
+        message.push_str(&format!(
+            "以下 {} 份申请未达到周期验证要求，未予通过：{}。{}",
+            short.len(),
+            short.join("、"),
+            cycle::special_reason_message()
+        ));
     }
+    let kind = if short.is_empty() && skipped == 0 {
+        "success"
+    } else if done == 0 {
+        "error"
+    } else {
+        "info"
+    };
+    user.session.flash(kind, message);
     Ok(back)
 }
 

@@ -1,6 +1,6 @@
 //! Attachments of a record (证明材料): the declarer adds and removes them while the record is
-//! theirs to edit; the declarer and the reviewing unit open them, inline where the browser
-//! can show them.
+//! theirs to edit, the unit while its own declaration (代申报) waits for its confirmation; the
+//! declarer and the reviewing unit open them, inline where the browser can show them.
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -41,38 +41,30 @@ async fn own_record(
     }
 }
 
-pub async fn upload(
-    State(app): State<AppState>,
-    ip: ClientIp,
-    user: CurrentUser,
-    Path(id): Path<i64>,
+/// Checks an uploaded file by its content and stores it with the record `id`: the name it is
+/// kept under, or the message to show.
+async fn store_upload(
+    app: &AppState,
+    user: &CurrentUser,
+    id: i64,
     form: Upload,
-) -> AppResult<Response> {
-    let here = format!("/me/records/{id}");
-    let back = |msg: String| {
-        user.session.flash("error", msg);
-        Ok(Redirect::to(&here).into_response())
-    };
+) -> AppResult<Result<String, String>> {
     let limit = app.config.upload_limit;
     if form.too_large {
-        return back(format!(
+        return Ok(Err(format!(
             "文件过大：单个附件不能超过{}MB",
             app.config.upload_limit_mb()
-        ));
-    }
-    let r = own_record(&app, &ip, &user, id).await?;
-    if !RecordState::from_code(&r.state).is_some_and(record::may_edit) {
-        return back("该记录已送审或已审核，不能再修改附件。".into());
+        )));
     }
     let Some(file) = form.file else {
-        return back("请选择要上传的文件".into());
+        return Ok(Err("请选择要上传的文件".into()));
     };
     let kind = match check_upload(&file.bytes, limit) {
         Ok(k) => k,
-        Err(e) => return back(e),
+        Err(e) => return Ok(Err(e)),
     };
     if app.store.attachments(OWNER, id).await?.len() >= MAX_PER_RECORD {
-        return back(format!("每条记录最多上传{MAX_PER_RECORD}个附件。"));
+        return Ok(Err(format!("每条记录最多上传{MAX_PER_RECORD}个附件。")));
     }
     let key = app
         .files
@@ -94,8 +86,34 @@ pub async fn upload(
             app.now(),
         )
         .await?;
-    user.session.flash("success", format!("已上传“{name}”。"));
-    Ok(Redirect::to(&here).into_response())
+    Ok(Ok(name))
+}
+
+/// Shows the outcome of an upload on the record's page.
+fn uploaded(user: &CurrentUser, here: &str, outcome: Result<String, String>) -> Response {
+    match outcome {
+        Ok(name) => user.session.flash("success", format!("已上传“{name}”。")),
+        Err(message) => user.session.flash("error", message),
+    }
+    Redirect::to(here).into_response()
+}
+
+pub async fn upload(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    form: Upload,
+) -> AppResult<Response> {
+    let here = format!("/me/records/{id}");
+    let r = own_record(&app, &ip, &user, id).await?;
+    if !RecordState::from_code(&r.state).is_some_and(record::may_edit) {
+        user.session
+            .flash("error", "该记录已送审或已审核，不能再修改附件。");
+        return Ok(Redirect::to(&here).into_response());
+    }
+    let outcome = store_upload(&app, &user, id, form).await?;
+    Ok(uploaded(&user, &here, outcome))
 }
 
 pub async fn remove(
@@ -112,14 +130,82 @@ pub async fn remove(
             .flash("error", "该记录已送审或已审核，不能再修改附件。");
         return Ok(Redirect::to(&here).into_response());
     }
+    remove_from(&app, &ip, &user, id, att, &here).await
+}
+
+async fn remove_from(
+    app: &AppState,
+    ip: &ClientIp,
+    user: &CurrentUser,
+    id: i64,
+    att: i64,
+    here: &str,
+) -> AppResult<Response> {
     match app.store.delete_attachment(att, OWNER, id).await {
         Ok(()) => user.session.flash("success", "已删除附件。"),
         Err(ChangeError::Conflict) => {
-            return Err(policy::deny(&app, &user, &ip, &format!("删除其他记录的附件 {att}")).await);
+            return Err(policy::deny(app, user, ip, &format!("删除其他记录的附件 {att}")).await);
         }
         Err(ChangeError::Db(e)) => return Err(e.into()),
     }
-    Ok(Redirect::to(&here).into_response())
+    Ok(Redirect::to(here).into_response())
+}
+
+/// The unit's own declaration (代申报) not confirmed yet, for its proofs; anything else of
+/// the unit is refused with a message, anything of another unit as a denial.
+async fn unit_declaration(
+    app: &AppState,
+    ip: &ClientIp,
+    user: &CurrentUser,
+    id: i64,
+) -> AppResult<Result<(), String>> {
+    let acting = policy::acting_for(app, user, ip, Action::ManageRecords).await?;
+    match app.store.record(id).await? {
+        Some(r) if r.unit_id == acting.org.id && r.state != "draft" => {
+            let state = RecordState::from_code(&r.state);
+            if !state.is_some_and(domain::unit_declaration::may_attach) {
+                return Ok(Err(
+                    "只有尚未确认的代申报记录才能由单位上传或删除证明材料。".into(),
+                ));
+            }
+            // The proofs are part of declaring: nobody declares their own hours.
+            Ok(record::not_own(r.account_id, user.account.id).map_err(|e| e.to_string()))
+        }
+        _ => Err(policy::deny(app, user, ip, &format!("其他单位学时记录的附件 {id}")).await),
+    }
+}
+
+/// The unit attaches a proof to its declaration before confirming it.
+pub async fn upload_for_unit(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    form: Upload,
+) -> AppResult<Response> {
+    let here = format!("/org/records/{id}");
+    if let Err(message) = unit_declaration(&app, &ip, &user, id).await? {
+        user.session.flash("error", message);
+        return Ok(Redirect::to(&here).into_response());
+    }
+    let outcome = store_upload(&app, &user, id, form).await?;
+    Ok(uploaded(&user, &here, outcome))
+}
+
+/// The unit removes a proof of its declaration before confirming it.
+pub async fn remove_for_unit(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path((id, att)): Path<(i64, i64)>,
+    CsrfForm(_f): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let here = format!("/org/records/{id}");
+    if let Err(message) = unit_declaration(&app, &ip, &user, id).await? {
+        user.session.flash("error", message);
+        return Ok(Redirect::to(&here).into_response());
+    }
+    remove_from(&app, &ip, &user, id, att, &here).await
 }
 
 async fn send(app: &AppState, a: &Attachment) -> AppResult<Response> {

@@ -47,6 +47,15 @@ pub fn routes() -> Router<AppState> {
             "/org/records/{id}/attachments/{att}",
             get(attachments::open_for_unit),
         )
+        .route(
+            "/org/records/{id}/attachments",
+            post(attachments::upload_for_unit).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/org/records/{id}/attachments/{att}/delete",
+            post(attachments::remove_for_unit),
+        )
+        .route("/org/records/{id}/confirm", post(review::confirm))
         .route("/org/records", get(review::queue))
         .route("/org/records.xlsx", get(review::export))
         .route("/org/records/decide", post(review::decide_batch))
@@ -80,7 +89,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The state filters of record lists, in the users' words.
-pub const STATE_FILTERS: [(&str, &str); 8] = [
+pub const STATE_FILTERS: [(&str, &str); 9] = [
     ("pending", "待审核"),
     ("draft", "暂存"),
     ("submitted", "待审"),
@@ -89,6 +98,7 @@ pub const STATE_FILTERS: [(&str, &str); 8] = [
     ("rejected", "不通过"),
     ("returned", "已退回"),
     ("deleted", "已删除"),
+    ("unit_draft", "代申报待确认"),
 ];
 
 /// Where a person's records go and which rules apply to them: the confirmed employer,

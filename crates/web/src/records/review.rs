@@ -8,6 +8,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::hours;
+use domain::internal_review::{self, Recommendations, ReviewChoice};
 use domain::policy::{Action, permits};
 use domain::record::{self, RecordState, ReviewFlow, ReviewPart};
 use serde::Deserialize;
@@ -88,11 +89,40 @@ pub struct QueuePage {
     can_declare: bool,
     opinions: Vec<PresetOpinion>,
     export_query: String,
+    /// The internal flow's recommendations of each record on the page, for the leader.
+    summaries: std::collections::HashMap<i64, String>,
 }
 
 impl QueuePage {
     fn same(&self, a: &str, b: &str) -> bool {
         a == b
+    }
+
+    fn summary(&self, id: &i64) -> &str {
+        self.summaries.get(id).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// The recommendations of the internal flow on each of `ids`, summed up for the leader.
+async fn summaries(
+    app: &AppState,
+    ids: &[i64],
+) -> AppResult<std::collections::HashMap<i64, String>> {
+    Ok(app
+        .store
+        .recommendations(ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.record_id, recommendations_of(&r).summary()))
+        .collect())
+}
+
+fn recommendations_of(r: &store::records::RecommendationRow) -> Recommendations {
+    let n = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
+    Recommendations {
+        reviewers: n(r.reviewers),
+        agree: n(r.agree),
+        disagree: n(r.disagree),
     }
 }
 
@@ -113,7 +143,14 @@ pub async fn queue(
     let page = app.store.records(&q.filter(unit)).await?;
     let flow = flow_of(app.store.record_reviewers(unit).await?);
     let part = record::review_part(flow, acting.roles);
+    let pending: Vec<i64> = page
+        .items
+        .iter()
+        .filter(|r| RecordState::from_code(&r.state).is_some_and(RecordState::is_pending))
+        .map(|r| r.id)
+        .collect();
     Ok(QueuePage {
+        summaries: summaries(&app, &pending).await?,
         c: Chrome::for_user("学时审核", "/org/records", &user),
         rows: page.items.iter().map(RecordView::of).collect(),
         pager: Pager::new(&page, "/org/records", &q.query_string()),
@@ -226,6 +263,12 @@ pub struct ReviewPanel {
     pub opinions: Vec<PresetOpinion>,
     pub reviewers: usize,
     pub required: u32,
+    /// The internal flow's recommendations so far (2 人审核：同意 2), for the leader.
+    pub summary: String,
+    /// What a reviewer of the internal flow may choose.
+    pub choices: Vec<(&'static str, &'static str)>,
+    /// The unit's own declaration (代申报) not confirmed yet: attach proofs, confirm, delete.
+    pub declared: bool,
 }
 
 pub async fn show(
@@ -239,15 +282,27 @@ pub async fn show(
     let pending = state.is_some_and(RecordState::is_pending);
     let required = app.store.record_reviewers(acting.org.id).await?;
     let part = record::review_part(flow_of(required), acting.roles);
-    let review = if pending {
+    let declared = state.is_some_and(domain::unit_declaration::may_attach)
+        && permits(acting.kind, acting.roles, Action::ManageRecords);
+    let review = if pending || declared {
+        let summary = match app.store.recommendations(&[id]).await?.first() {
+            Some(row) => recommendations_of(row).summary(),
+            None => String::new(),
+        };
         Some(ReviewPanel {
-            decide: part == ReviewPart::Decide,
-            review: part == ReviewPart::Review,
+            decide: pending && part == ReviewPart::Decide,
+            review: pending && part == ReviewPart::Review,
             version: r.version,
             recognised: hours::Hours::from_tenths(r.claimed_tenths).short(),
             opinions: app.store.preset_opinions(acting.org.id).await?,
             reviewers: app.store.reviewers_since_submit(id).await?.len(),
             required,
+            summary,
+            choices: ReviewChoice::ALL
+                .iter()
+                .map(|c| (c.code(), c.label()))
+                .collect(),
+            declared,
         })
     } else {
         None
@@ -387,10 +442,12 @@ pub async fn decide(
 #[serde(default)]
 pub struct ReviewForm {
     version: i32,
+    choice: String,
     opinion: String,
 }
 
-/// A review in the internal flow, before the leader decides.
+/// A review in the internal flow, before the leader decides: a recommendation to the leader,
+/// or 退案（内部）, which returns the record to its declarer at once.
 pub async fn add_review(
     State(app): State<AppState>,
     ip: ClientIp,
@@ -406,9 +463,11 @@ pub async fn add_review(
             .flash("error", "您可以直接审批该记录，无需先审核。");
         return Ok(Redirect::to(&here).into_response());
     }
-    if let Err(e) = record::not_own(r.account_id, user.account.id)
-        .and_then(|()| record::check_opinion(&f.opinion))
-    {
+    let Some(choice) = ReviewChoice::from_code(&f.choice) else {
+        user.session.flash("error", "请选择处理意见");
+        return Ok(Redirect::to(&here).into_response());
+    };
+    if let Err(e) = record::not_own(r.account_id, user.account.id) {
         user.session.flash("error", e.to_string());
         return Ok(Redirect::to(&here).into_response());
     }
@@ -418,22 +477,37 @@ pub async fn add_review(
         .reviewers_since_submit(id)
         .await?
         .contains(&user.account.id);
-    if let Err(e) = record::add_review(current, mine) {
-        user.session.flash("error", e.to_string());
-        return Ok(Redirect::to(&here).into_response());
-    }
+    let next = match internal_review::review(current, mine, choice, &f.opinion) {
+        Ok(next) => next,
+        Err(e) => {
+            user.session.flash("error", e.to_string());
+            return Ok(Redirect::to(&here).into_response());
+        }
+    };
     let step = Step {
         step: "review",
         org_id: Some(acting.org.id),
         actor_id: user.account.id,
-        result: "已审核",
+        result: choice.label(),
         opinion: f.opinion.trim(),
         recognised_tenths: None,
     };
-    match app.store.add_review(id, f.version, &step, app.now()).await {
-        Ok(()) => user
-            .session
-            .flash("success", "已提交审核意见，等待其他审核人或单位领导。"),
+    match app
+        .store
+        .review_in_flow(id, f.version, next.code(), &step, choice.code(), app.now())
+        .await
+    {
+        Ok(()) if next == RecordState::Returned => {
+            user.session.flash(
+                "success",
+                format!("已退案（内部）：{} 的记录已退回申报人修改。", r.real_name),
+            );
+            return Ok(Redirect::to("/org/records").into_response());
+        }
+        Ok(()) => user.session.flash(
+            "success",
+            format!("已提交：{}，等待其他审核人或单位领导。", choice.label()),
+        ),
         Err(ChangeError::Conflict) => user.session.flash(
             "error",
             "该记录刚被他人审核或处理，您的意见未保存，请刷新后重试。",
@@ -563,7 +637,8 @@ pub async fn new(
     Ok(behalf_page(&user, f, FieldErrors::default()).into_response())
 }
 
-/// 代申报: the unit declares for a member of its staff and confirms it at once.
+/// 代申报: the unit declares for a member of its staff; the record waits for the unit's proofs
+/// and its confirmation (确认), and counts nowhere until then.
 pub async fn create(
     State(app): State<AppState>,
     ip: ClientIp,
@@ -606,7 +681,8 @@ pub async fn create(
     }
     let rules = cx.rules_for(&app, &f.year).await?;
     // The unit confirms what it declares: it may register a year after its deadline (补录).
-    let mut check = rules.context(app.today(), false);
+    // Proofs come after saving; confirming asks for them where a record needs one.
+    let mut check = rules.context(app.today(), true);
     check.deadline = None;
     let fields = match form::check(&f, &check) {
         Ok(fields) => fields,
@@ -625,17 +701,17 @@ pub async fn create(
                 declared_by: user.account.id,
                 declared_for_org: Some(unit),
                 source: "unit",
-                state: RecordState::Approved.code(),
-                recognised_tenths: Some(fields.claimed_tenths),
+                state: domain::unit_declaration::DECLARED.code(),
+                recognised_tenths: None,
                 import_key: None,
             },
             &Step {
                 step: "declare",
                 org_id: Some(unit),
                 actor_id: user.account.id,
-                result: "单位代申报并确认",
+                result: "单位代申报（待确认）",
                 opinion: "",
-                recognised_tenths: Some(fields.claimed_tenths),
+                recognised_tenths: None,
             },
             app.now(),
         )
@@ -644,7 +720,7 @@ pub async fn create(
     user.session.flash(
         "success",
         format!(
-            "已为 {} 代申报并确认 {} 学时。",
+            "已为 {} 保存代申报记录（{} 学时）：请上传证明材料后点“确认”，确认后学时计入。",
             person.real_name,
             show_hours(fields.claimed_tenths)
         ),
@@ -795,6 +871,10 @@ pub async fn delete(
     if let Err(e) = record::not_own(r.account_id, user.account.id) {
         user.session.flash("error", e.to_string());
         return Ok(Redirect::to(&here).into_response());
+    }
+    let state = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
+    if domain::unit_declaration::discard(state).is_ok() {
+        return discard(&app, &user, acting, &r).await;
     }
     let reason = f.reason.trim();
     if reason.is_empty() || reason.chars().count() > 200 {
@@ -947,4 +1027,112 @@ pub async fn delete_opinion(
         Err(ChangeError::Db(e)) => return Err(e.into()),
     }
     Ok(Redirect::to("/org/records/settings").into_response())
+}
+
+/// The unit deletes its own declaration before confirming it: no reason is needed, the step
+/// stays on the trail.
+async fn discard(
+    app: &AppState,
+    user: &CurrentUser,
+    acting: &Acting,
+    r: &Record,
+) -> AppResult<Response> {
+    let step = Step {
+        step: "delete",
+        org_id: Some(acting.org.id),
+        actor_id: user.account.id,
+        result: "单位删除（未确认）",
+        opinion: "",
+        recognised_tenths: None,
+    };
+    match app
+        .store
+        .discard_declaration(r.id, acting.org.id, &step, app.now())
+        .await
+    {
+        Ok(()) => {
+            user.session.flash(
+                "success",
+                format!("已删除为 {} 代申报的“{}”。", r.real_name, r.course_name),
+            );
+            Ok(Redirect::to("/org/records?state=unit_draft").into_response())
+        }
+        Err(ChangeError::Conflict) => {
+            user.session
+                .flash("error", "该记录的状态已经改变，请刷新查看。");
+            Ok(Redirect::to(&format!("/org/records/{}", r.id)).into_response())
+        }
+        Err(ChangeError::Db(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ConfirmForm {
+    /// The version of the record the unit looked at.
+    version: i32,
+}
+
+/// 确认: the unit approves its own declaration with the claimed hours, once its proofs are
+/// attached; from here the person has the hours.
+pub async fn confirm(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<ConfirmForm>,
+) -> AppResult<Response> {
+    let (acting, r) = unit_record(&app, &ip, &user, id, Action::ManageRecords).await?;
+    let here = format!("/org/records/{id}");
+    let back = |msg: String| {
+        user.session.flash("error", msg);
+        Ok(Redirect::to(&here).into_response())
+    };
+    if let Err(e) = record::not_own(r.account_id, user.account.id) {
+        return back(e.to_string());
+    }
+    let state = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
+    let has_attachment = !app
+        .store
+        .attachments(super::attachments::OWNER, id)
+        .await?
+        .is_empty();
+    if let Err(e) = domain::unit_declaration::confirm(
+        state,
+        r.year,
+        chrono::Datelike::year(&r.start_date),
+        has_attachment,
+    ) {
+        return back(e.to_string());
+    }
+    let step = Step {
+        step: "confirm",
+        org_id: Some(acting.org.id),
+        actor_id: user.account.id,
+        result: "单位确认",
+        opinion: "",
+        recognised_tenths: Some(r.claimed_tenths),
+    };
+    match app
+        .store
+        .confirm_declaration(id, f.version, acting.org.id, &step, app.now())
+        .await
+    {
+        Ok(()) => {
+            user.session.flash(
+                "success",
+                format!(
+                    "已确认：{} 的“{}”计入 {} 学时。",
+                    r.real_name,
+                    r.course_name,
+                    show_hours(r.claimed_tenths)
+                ),
+            );
+            Ok(Redirect::to(&here).into_response())
+        }
+        Err(ChangeError::Conflict) => {
+            back("该记录在您打开后已有变动（已被他人确认或删除），请重新查看。".into())
+        }
+        Err(ChangeError::Db(e)) => Err(e.into()),
+    }
 }

@@ -45,6 +45,7 @@ pub fn state_label(code: &str) -> (&'static str, &'static str) {
         Some(RecordState::Approved) => ("已通过", "badge-ok"),
         Some(RecordState::Rejected) => ("不通过（已结案）", "badge-danger"),
         Some(RecordState::Returned) => ("已退回修改", "badge-danger"),
+        Some(RecordState::UnitDraft) => ("代申报待确认", "badge-muted"),
         None if code == "deleted" => ("已删除", "badge-muted"),
         None => ("", "badge-muted"),
     }
@@ -148,6 +149,7 @@ fn step_label(step: &str) -> &'static str {
         "review" => "审核",
         "decide" => "审批",
         "declare" => "单位代申报",
+        "confirm" => "单位确认",
         "import" => "批量导入",
         "correct" => "培训信息维护",
         "delete" => "删除",

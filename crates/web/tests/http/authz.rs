@@ -92,6 +92,10 @@ enum Obj {
     DraftWithAttachment,
     /// A record submitted to A with a PDF attached (id: the record; att: the attachment).
     SubmittedWithAttachment,
+    /// A's declaration (代申报) for a person at A, not confirmed yet (id: the record).
+    UnitDraftAtA,
+    /// The same with a PDF attached (id: the record; att: the attachment).
+    UnitDraftWithAttachment,
     /// A checked import file of A waiting to be started (id: the job).
     ImportOfA,
     /// A rule set for 广州市 (id: the rule set).
@@ -871,7 +875,11 @@ const ROUTES: &[Row] = &[
         method: "POST",
         path: "/org/records/{id}/review",
         object: Obj::SubmittedInFlow,
-        fields: &[("version", "1"), ("opinion", "材料齐全")],
+        fields: &[
+            ("version", "1"),
+            ("choice", "agree"),
+            ("opinion", "材料齐全"),
+        ],
         refused: REVIEW_RECORD_REFUSED,
         allowed: YzReviewer,
         audit: Audit::Written,
@@ -917,6 +925,15 @@ const ROUTES: &[Row] = &[
         path: "/org/records/{id}/delete",
         object: Obj::ApprovedAtA,
         fields: &[("reason", "重复登记")],
+        refused: MANAGE_RECORD_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/records/{id}/confirm",
+        object: Obj::UnitDraftAtA,
+        fields: &[("version", "1")],
         refused: MANAGE_RECORD_REFUSED,
         allowed: YzClerk,
         audit: Audit::Written,
@@ -1162,7 +1179,11 @@ const ROUTES: &[Row] = &[
         method: "POST",
         path: "/org/cycles/decide",
         object: Obj::CycleAtA,
-        fields: &[("cycle", "{id}"), ("decision", "approve")],
+        fields: &[
+            ("cycle", "{id}"),
+            ("decision", "approve"),
+            ("opinion", "援藏三年，按规定特批"),
+        ],
         refused: CYCLE_DECIDE_REFUSED,
         allowed: YzReviewer,
         audit: Audit::Written,
@@ -1187,7 +1208,7 @@ const ROUTES: &[Row] = &[
         method: "POST",
         path: "/org/cycles/{id}/decide",
         object: Obj::CycleAtA,
-        fields: &[("decision", "approve")],
+        fields: &[("decision", "approve"), ("opinion", "援藏三年，按规定特批")],
         refused: CYCLE_DECIDE_REFUSED,
         allowed: YzReviewer,
         audit: Audit::Written,
@@ -1364,6 +1385,25 @@ const ROUTES: &[Row] = &[
         fields: &[],
         refused: VIEW_RECORD_REFUSED,
         allowed: YzReviewer,
+        audit: Audit::Written,
+    },
+    // The unit's proofs of its declaration (代申报) before confirming it.
+    Row {
+        method: "POST",
+        path: "/org/records/{id}/attachments",
+        object: Obj::UnitDraftAtA,
+        fields: &[],
+        refused: MANAGE_RECORD_REFUSED,
+        allowed: YzClerk,
+        audit: Audit::Written,
+    },
+    Row {
+        method: "POST",
+        path: "/org/records/{id}/attachments/{att}/delete",
+        object: Obj::UnitDraftWithAttachment,
+        fields: &[],
+        refused: MANAGE_RECORD_REFUSED,
+        allowed: YzClerk,
         audit: Audit::Written,
     },
     // Annual verification.
@@ -1860,7 +1900,9 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
         | Obj::SubmittedInFlow
         | Obj::ApprovedAtA
         | Obj::DraftWithAttachment
-        | Obj::SubmittedWithAttachment => {
+        | Obj::SubmittedWithAttachment
+        | Obj::UnitDraftAtA
+        | Obj::UnitDraftWithAttachment => {
             let p = person().await;
             store
                 .request_binding(p, w.yz, "confirmed", now)
@@ -1870,11 +1912,17 @@ async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
             let state = match obj {
                 Obj::OwnDraft | Obj::DraftWithAttachment => "draft",
                 Obj::ApprovedAtA => "approved",
+                Obj::UnitDraftAtA | Obj::UnitDraftWithAttachment => "unit_draft",
                 _ => "submitted",
             };
             let id = crate::records::stored_record(app, p, w.yz, state).await;
             let mut att = 0;
-            if matches!(obj, Obj::DraftWithAttachment | Obj::SubmittedWithAttachment) {
+            if matches!(
+                obj,
+                Obj::DraftWithAttachment
+                    | Obj::SubmittedWithAttachment
+                    | Obj::UnitDraftWithAttachment
+            ) {
                 let key = app.state.files.put(crate::records::PDF).await.unwrap();
                 att = store
                     .add_attachment(
@@ -2151,7 +2199,9 @@ async fn snapshot(app: &TestApp, obj: Obj, id: i64) -> String {
         | Obj::SubmittedInFlow
         | Obj::ApprovedAtA
         | Obj::DraftWithAttachment
-        | Obj::SubmittedWithAttachment => format!(
+        | Obj::SubmittedWithAttachment
+        | Obj::UnitDraftAtA
+        | Obj::UnitDraftWithAttachment => format!(
             "{:?} {:?} {:?}",
             s.record(id).await.unwrap(),
             s.review_trail(id).await.unwrap(),

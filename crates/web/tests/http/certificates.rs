@@ -126,7 +126,7 @@ on_both_engines!(
 );
 
 /// Text of a PDF as pdftotext extracts it (poppler-utils, installed by .ci/run).
-fn pdf_text(pdf: &[u8]) -> String {
+pub fn pdf_text(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("c.pdf");
     std::fs::write(&path, pdf).expect("write pdf");

@@ -7,6 +7,9 @@ use crate::orgs::{acting, org_named, signed_in, todo};
 #[allow(unused_imports)]
 use crate::support::*;
 
+/// A special approval's reason, for the cycles that fall short.
+const SPECIAL: &str = "援藏三年，按规定特批";
+
 fn apply_form(intent: &'static str) -> Vec<(&'static str, &'static str)> {
     vec![
         ("promotion", "senior"),
@@ -90,7 +93,7 @@ on_both_engines!(
         page.assert_contains("与申请时相同");
         unit.post(
             &format!("/org/cycles/{id}/decide"),
-            &[("decision", "approve")],
+            &[("decision", "approve"), ("opinion", SPECIAL)],
         )
         .await;
         assert_eq!(state(&app, id).await, ("in_progress".into(), Some(gzjy)));
@@ -105,10 +108,8 @@ on_both_engines!(
             &format!("/org/cycles/{id}/decide"),
             &[("decision", "return"), ("opinion", "")],
         )
-        .await;
-        dept.get(&format!("/org/cycles/{id}"))
-            .await
-            .assert_contains("退案或不通过须填写审核意见");
+        .await
+        .assert_contains("退案或不通过须填写审核意见");
         dept.post(
             &format!("/org/cycles/{id}/decide"),
             &[
@@ -127,12 +128,12 @@ on_both_engines!(
         // Up the chain to the city, which is the last level.
         unit.post(
             &format!("/org/cycles/{id}/decide"),
-            &[("decision", "approve")],
+            &[("decision", "approve"), ("opinion", SPECIAL)],
         )
         .await;
         dept.post(
             &format!("/org/cycles/{id}/decide"),
-            &[("decision", "approve")],
+            &[("decision", "approve"), ("opinion", SPECIAL)],
         )
         .await;
         let at_city = app.state.store.cycle_todo_count(gzhr).await.unwrap();
@@ -143,7 +144,7 @@ on_both_engines!(
         // A level that is not the one it waits at cannot decide it.
         unit.post(
             &format!("/org/cycles/{id}/decide"),
-            &[("decision", "approve")],
+            &[("decision", "approve"), ("opinion", SPECIAL)],
         )
         .await;
         assert_eq!(state(&app, id).await, ("in_progress".into(), Some(gzhr)));
@@ -153,7 +154,7 @@ on_both_engines!(
             &[
                 ("cycle", &id.to_string()),
                 ("decision", "approve"),
-                ("opinion", "同意"),
+                ("opinion", SPECIAL),
             ],
         )
         .await;
@@ -171,12 +172,12 @@ on_both_engines!(
             steps,
             [
                 "submit:申请",
-                "decide:通过",
+                "decide:通过（特批）",
                 "decide:退案",
                 "resubmit:重新送审",
-                "decide:通过",
-                "decide:通过",
-                "decide:通过"
+                "decide:通过（特批）",
+                "decide:通过（特批）",
+                "decide:通过（特批）"
             ]
         );
         let page = person.get(&format!("/me/cycles/{id}")).await;
@@ -355,7 +356,7 @@ on_both_engines!(
         second.get(&format!("/org/cycles/{}", ids[0])).await;
         let approve = format!("/org/cycles/{}/decide", ids[0]);
         let (a, b) = tokio::join!(
-            first.post(&approve, &[("decision", "approve")]),
+            first.post(&approve, &[("decision", "approve"), ("opinion", SPECIAL)]),
             second.post(
                 &approve,
                 &[("decision", "return"), ("opinion", "请补充材料")]
@@ -384,7 +385,7 @@ on_both_engines!(
         let decide = format!("/org/cycles/{}/decide", ids[1]);
         let (w, d) = tokio::join!(
             person.post(&withdraw, &[]),
-            first.post(&decide, &[("decision", "approve")]),
+            first.post(&decide, &[("decision", "approve"), ("opinion", SPECIAL)]),
         );
         assert!(w.status.is_redirection() && d.status.is_redirection());
         let trail = app.state.store.cycle_trail(ids[1]).await.unwrap();
@@ -395,5 +396,140 @@ on_both_engines!(
         );
         let (s, _) = state(&app, ids[1]).await;
         assert!(s == "withdrawn" || s == "in_progress", "{s}");
+    }
+);
+
+on_both_engines!(
+    a_short_cycle_is_approved_only_with_a_reason_at_each_level_printed_on_its_certificate,
+    |app| {
+        with_demo(&app).await;
+        let yz = org_named(&app, "广州市第一中学").await.id;
+        let gzjy = org_named(&app, "广州市教育局").await.id;
+        let gzhr = org_named(&app, "广州市人力资源和社会保障局").await.id;
+        // No hours at all against 450: short.
+        let ids = waiting_at_the_unit(&app, 2).await;
+        let (id, other) = (ids[0], ids[1]);
+        let mut unit = acting(&app, "yizhong", yz).await;
+        let page = unit.get(&format!("/org/cycles/{id}")).await;
+        page.assert_contains("须在审核意见中写明特批理由");
+
+        // Without a reason, or with too short a one, nothing changes; the error is next to the
+        // opinion and what was typed stays.
+        let decide = format!("/org/cycles/{id}/decide");
+        let r = unit.post(&decide, &[("decision", "approve")]).await;
+        assert_eq!(r.status, 200);
+        r.assert_contains(
+            "<p class=\"error\" id=\"opinion-error\">该申请未达到周期验证要求，通过须在审核意见中填写特批理由（至少5个字）</p>",
+        );
+        let r = unit
+            .post(&decide, &[("decision", "approve"), ("opinion", "同意")])
+            .await;
+        r.assert_contains("特批理由（至少5个字）");
+        r.assert_contains(">同意</textarea>");
+        assert_eq!(state(&app, id).await, ("pending".into(), Some(yz)));
+
+        unit.post(
+            &decide,
+            &[("decision", "approve"), ("opinion", "援藏三年，按规定认定")],
+        )
+        .await;
+        assert_eq!(state(&app, id).await, ("in_progress".into(), Some(gzjy)));
+
+        // A batch without a reason refuses the short applications and names them.
+        let mut dept = acting(&app, "gzjy", gzjy).await;
+        dept.get("/org/cycles").await;
+        let id_text = id.to_string();
+        dept.post(
+            "/org/cycles/decide",
+            &[("cycle", id_text.as_str()), ("decision", "approve")],
+        )
+        .await;
+        let queue = dept.get("/org/cycles").await;
+        queue.assert_contains("未达到周期验证要求，未予通过：冯子墨");
+        assert_eq!(state(&app, id).await, ("in_progress".into(), Some(gzjy)));
+        dept.post(
+            "/org/cycles/decide",
+            &[
+                ("cycle", id_text.as_str()),
+                ("decision", "approve"),
+                ("opinion", "同意特批，报市人社局"),
+            ],
+        )
+        .await;
+        assert_eq!(state(&app, id).await, ("in_progress".into(), Some(gzhr)));
+        let mut city = acting(&app, "gzhr", gzhr).await;
+        city.get(&format!("/org/cycles/{id}")).await;
+        city.post(
+            &format!("/org/cycles/{id}/decide"),
+            &[("decision", "approve"), ("opinion", "经研究同意特批")],
+        )
+        .await;
+        assert_eq!(state(&app, id).await, ("approved".into(), None));
+        let trail: Vec<(String, String)> = app
+            .state
+            .store
+            .cycle_trail(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.step == "decide")
+            .map(|t| (t.result, t.opinion))
+            .collect();
+        assert_eq!(
+            trail,
+            [
+                ("通过（特批）".into(), "援藏三年，按规定认定".into()),
+                ("通过（特批）".into(), "同意特批，报市人社局".into()),
+                ("通过（特批）".into(), "经研究同意特批".into()),
+            ]
+        );
+        // Returning or refusing still needs no special reason.
+        unit.get(&format!("/org/cycles/{other}")).await;
+        unit.post(
+            &format!("/org/cycles/{other}/decide"),
+            &[("decision", "return"), ("opinion", "请补充")],
+        )
+        .await;
+        assert_eq!(state(&app, other).await.0, "returned");
+
+        // The certificate says it passed by special approval, and why.
+        let c = app.state.store.cycle(id).await.unwrap().unwrap();
+        let login = app
+            .state
+            .store
+            .account(c.account_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .login_name;
+        let mut person = signed_in(&app, &login).await;
+        person.get(&format!("/me/cycles/{id}")).await;
+        person
+            .post("/me/certificates/cycle", &[("cycle", &id_text)])
+            .await;
+        let cert = app
+            .state
+            .store
+            .valid_certificate(c.account_id, "cycle", None, Some(id))
+            .await
+            .unwrap()
+            .expect("the certificate");
+        let facts: serde_json::Value = serde_json::from_str(&cert.facts).unwrap();
+        assert_eq!(facts["result"], "通过（特批）");
+        assert_eq!(
+            facts["special"],
+            "广州市第一中学：援藏三年，按规定认定；广州市教育局：同意特批，报市人社局；\
+             广州市人力资源和社会保障局：经研究同意特批"
+        );
+        let text = crate::certificates::pdf_text(
+            &person
+                .get_bytes(&format!("/me/certificates/{}/pdf", cert.id))
+                .await,
+        );
+        assert!(text.contains("通过（特批）"), "{text}");
+        assert!(
+            text.contains("特批说明") && text.contains("援藏三年，按规定认定"),
+            "{text}"
+        );
     }
 );

@@ -17,5 +17,6 @@ mod platform;
 mod races;
 mod records;
 mod recovery;
+mod review;
 mod security;
 mod worked_example;

@@ -607,7 +607,11 @@ on_both_engines!(
         let v = store.record(id).await.unwrap().unwrap().version.to_string();
         one.post(
             &format!("/org/records/{id}/review"),
-            &[("version", &v), ("opinion", "材料齐全")],
+            &[
+                ("version", &v),
+                ("choice", "agree"),
+                ("opinion", "材料齐全"),
+            ],
         )
         .await;
         assert_eq!(state_of(&app, id).await, "under_review");
@@ -622,7 +626,11 @@ on_both_engines!(
         one.get(&format!("/org/records/{id}")).await;
         one.post(
             &format!("/org/records/{id}/review"),
-            &[("version", &v), ("opinion", "再看一遍")],
+            &[
+                ("version", &v),
+                ("choice", "agree"),
+                ("opinion", "再看一遍"),
+            ],
         )
         .await;
         one.get(&format!("/org/records/{id}"))
@@ -636,7 +644,7 @@ on_both_engines!(
         two.get(&format!("/org/records/{id}")).await;
         two.post(
             &format!("/org/records/{id}/review"),
-            &[("version", &v), ("opinion", "同意")],
+            &[("version", &v), ("choice", "agree"), ("opinion", "同意")],
         )
         .await;
         leader.get(&format!("/org/records/{id}")).await;
@@ -669,7 +677,7 @@ on_both_engines!(
         clerk
             .get("/org/records/new")
             .await
-            .assert_contains("提交并确认");
+            .assert_contains("保存，下一步上传证明并确认");
         // Someone not confirmed at the unit cannot be declared for.
         let r = clerk
             .post(
@@ -688,6 +696,11 @@ on_both_engines!(
             )
             .await;
         let id = id_from(&r.location);
+        // 代申报 is confirmed in a second step (see review.rs).
+        clerk.get(&format!("/org/records/{id}")).await;
+        clerk
+            .post(&format!("/org/records/{id}/confirm"), &[("version", "1")])
+            .await;
         let rec = app.state.store.record(id).await.unwrap().unwrap();
         assert_eq!(
             (
@@ -741,7 +754,7 @@ on_both_engines!(
             .into_iter()
             .map(|s| s.0)
             .collect();
-        assert_eq!(steps, ["declare", "correct", "delete"]);
+        assert_eq!(steps, ["declare", "confirm", "correct", "delete"]);
         // The declarer sees that it was deleted, and why, and can act on it no more.
         let page = person.get(&format!("/me/records/{id}")).await;
         page.assert_contains("该记录已删除，不再计入学时。");
@@ -1426,7 +1439,7 @@ on_both_engines!(a_clerk_sees_what_the_unit_declared, |app| {
     let id = id_from(&r.location);
     let page = c.get(&format!("/org/records/{id}")).await;
     assert_eq!(page.status, 200);
-    page.assert_contains("已为 张伟 代申报并确认");
+    page.assert_contains("已为 张伟 保存代申报记录");
     // Seeing is not deciding: a clerk has no review form.
     let waiting = stored_record(&app, account_id(&app, "zhangwei").await, yz, "submitted").await;
     c.get(&format!("/org/records/{waiting}"))
