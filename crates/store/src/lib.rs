@@ -125,6 +125,23 @@ impl Store {
             .transpose()?
             .unwrap_or(0))
     }
+
+    /// The text column `t` of every row of a raw query; used by tests to copy prepared
+    /// databases, never with user input.
+    pub async fn query_texts(&self, sql: &str) -> Result<Vec<Option<String>>, DbErr> {
+        self.db
+            .query_all_raw(sea_orm::Statement::from_string(self.backend(), sql))
+            .await?
+            .iter()
+            .map(|r| r.try_get::<Option<String>>("", "t"))
+            .collect()
+    }
+
+    /// Closes every pooled connection and waits for them to end, so that PostgreSQL can
+    /// use the database as a template or drop it.
+    pub async fn close(self) -> Result<(), DbErr> {
+        self.db.close().await
+    }
 }
 
 fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
