@@ -5,25 +5,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::hours::Hours;
-use crate::record::{Category, DeclarationType};
-
-/// A limit on how many hours of one kind count in a year.
-///
-/// `declaration` selects the records it applies to (`None`: every record). With `per_record`,
-/// each selected record counts at most `max` (e.g. one training class); otherwise all selected
-/// records of the year together count at most `max` (e.g. patents, or papers).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cap {
-    pub declaration: Option<DeclarationType>,
-    pub per_record: bool,
-    pub max: Hours,
-}
-
-impl Cap {
-    fn applies_to(&self, declaration: DeclarationType) -> bool {
-        self.declaration.is_none_or(|d| d == declaration)
-    }
-}
 
 /// One year's requirement in a rule set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,7 +17,6 @@ pub struct YearRequirement {
     /// and professional records above their own minimums may fill it too. Elective hours never
     /// fill the public or professional minimums; every category counts towards the total.
     pub elective_counts_only_as_elective: bool,
-    pub caps: Vec<Cap>,
 }
 
 /// The Guangzhou rules (years up to 2020): at least 72 hours (12 days) a year, of which at least
@@ -48,7 +28,6 @@ pub fn guangzhou_rules() -> YearRequirement {
         professional: Hours::whole(42),
         elective: Hours::ZERO,
         elective_counts_only_as_elective: false,
-        caps: Vec::new(),
     }
 }
 
@@ -61,7 +40,6 @@ pub fn provincial_rules_since_2021() -> YearRequirement {
         professional: Hours::whole(42),
         elective: Hours::whole(18),
         elective_counts_only_as_elective: true,
-        caps: Vec::new(),
     }
 }
 
@@ -158,7 +136,7 @@ pub fn region_prefix(code: &str) -> &str {
     }
 }
 
-/// Hours completed in a year, by category (approved records, after caps).
+/// Hours completed in a year, by category (approved records).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Completed {
     pub public: Hours,
@@ -249,45 +227,6 @@ pub fn annual_check(req: &YearRequirement, completed: &Completed) -> AnnualResul
         shortfall_professional,
         shortfall_elective,
     }
-}
-
-/// Sums a year's approved records (declaration type, category, recognised hours) per category
-/// after the caps. Per-record caps cut each record first; year-wide caps are then used up in the
-/// order the records are given (the caller orders them, e.g. by date). A record matched by
-/// several caps is held to all of them; negative figures count as zero.
-pub fn apply_caps(records: &[(DeclarationType, Category, Hours)], caps: &[Cap]) -> Completed {
-    let mut remaining: Vec<(Cap, Hours)> = caps
-        .iter()
-        .filter(|c| !c.per_record)
-        .map(|c| (*c, non_negative(c.max)))
-        .collect();
-    let mut completed = Completed::default();
-
-    for &(declaration, category, hours) in records {
-        let mut counted = non_negative(hours);
-        for cap in caps
-            .iter()
-            .filter(|c| c.per_record && c.applies_to(declaration))
-        {
-            counted = counted.min(non_negative(cap.max));
-        }
-        for (_, left) in remaining.iter().filter(|(c, _)| c.applies_to(declaration)) {
-            counted = counted.min(*left);
-        }
-        for (_, left) in remaining
-            .iter_mut()
-            .filter(|(c, _)| c.applies_to(declaration))
-        {
-            *left = left.checked_sub(counted).unwrap_or(Hours::ZERO);
-        }
-        let slot = match category {
-            Category::Public => &mut completed.public,
-            Category::Professional => &mut completed.professional,
-            Category::Elective => &mut completed.elective,
-        };
-        *slot = *slot + counted;
-    }
-    completed
 }
 
 #[cfg(test)]
@@ -461,69 +400,6 @@ mod tests {
         assert!(!r.met);
     }
 
-    #[test]
-    fn caps_limit_one_kind_per_year_and_per_record() {
-        use Category::*;
-        use DeclarationType::*;
-        let records = [
-            (Patent, Professional, h(28)),
-            (Paper, Professional, h(28)),
-            (Patent, Professional, h(14)),
-            (Training, Public, h(30)),
-            (Training, Professional, h(60)),
-            (Other, Elective, h(10)),
-        ];
-        // No caps: plain sums.
-        assert_eq!(apply_caps(&records, &[]), done(30, 130, 10));
-
-        let caps = [
-            // Patents count at most 28 hours a year.
-            Cap {
-                declaration: Some(Patent),
-                per_record: false,
-                max: h(28),
-            },
-            // One training class counts at most 40 hours.
-            Cap {
-                declaration: Some(Training),
-                per_record: true,
-                max: h(40),
-            },
-        ];
-        // Patents 28 (second patent dropped), paper 28, training 30 + 40.
-        assert_eq!(apply_caps(&records, &caps), done(30, 96, 10));
-
-        // A cap on every record of the year.
-        let all = [Cap {
-            declaration: None,
-            per_record: false,
-            max: h(50),
-        }];
-        assert_eq!(apply_caps(&records, &all), done(0, 50, 0));
-    }
-
-    #[test]
-    fn caps_feed_the_annual_check() {
-        use Category::*;
-        use DeclarationType::*;
-        let mut gz = guangzhou_rules();
-        gz.caps = vec![Cap {
-            declaration: Some(Paper),
-            per_record: false,
-            max: h(28),
-        }];
-        let records = [
-            (Training, Public, h(18)),
-            (Paper, Professional, h(28)),
-            (Paper, Professional, h(28)),
-        ];
-        let r = annual_check(&gz, &apply_caps(&records, &gz.caps));
-        assert_eq!(r.counted_total, h(46));
-        assert_eq!(r.shortfall_professional, h(14));
-        assert_eq!(r.shortfall_total, h(26));
-        assert!(!r.met);
-    }
-
     proptest! {
         #[test]
         fn met_means_no_shortfall(p in 0i64..2000, q in 0i64..2000, e in 0i64..2000) {
@@ -543,29 +419,6 @@ mod tests {
                         && (e >= req.elective.tenths() || !req.elective_counts_only_as_elective)
                 );
             }
-        }
-
-        #[test]
-        fn caps_never_add_hours(
-            hours in proptest::collection::vec(-100i64..1000, 0..8),
-            max in -10i64..500,
-            per_record in any::<bool>(),
-        ) {
-            let records: Vec<_> = hours
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    let d = DeclarationType::ALL[i % DeclarationType::ALL.len()];
-                    let c = Category::ALL[i % Category::ALL.len()];
-                    (d, c, Hours::from_tenths(*t))
-                })
-                .collect();
-            let cap = Cap { declaration: Some(DeclarationType::Training), per_record, max: Hours::from_tenths(max) };
-            let capped = apply_caps(&records, &[cap]);
-            let plain = apply_caps(&records, &[]);
-            prop_assert!(capped.public <= plain.public);
-            prop_assert!(capped.professional <= plain.professional);
-            prop_assert!(capped.elective <= plain.elective);
         }
     }
 }

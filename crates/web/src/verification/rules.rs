@@ -392,7 +392,6 @@ impl RuleForm {
                 professional,
                 elective,
                 elective_counts_only_as_elective: self.elective_only == "1",
-                caps: Vec::new(),
             },
             declaration,
             deadline: (

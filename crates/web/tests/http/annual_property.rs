@@ -95,7 +95,6 @@ fn requirement(case: &Case) -> YearRequirement {
         professional: Hours::from_tenths(professional),
         elective: Hours::from_tenths(elective),
         elective_counts_only_as_elective: only,
-        caps: Vec::new(),
     }
 }
 
