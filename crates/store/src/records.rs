@@ -234,6 +234,15 @@ pub struct StaffYearFilter {
     pub per_page: u64,
 }
 
+/// What waits in a unit's records: submissions to review, returns the declarers have not
+/// corrected yet, and the unit's own declarations (代申报) not yet confirmed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordTodos {
+    pub pending: u64,
+    pub returned: u64,
+    pub unconfirmed: u64,
+}
+
 /// Counts of a unit's yearly table by result.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ResultCounts {
@@ -825,13 +834,15 @@ impl Store {
     }
 
     /// Records of the unit waiting for a decision, and records returned to their declarers.
-    pub async fn record_todo_counts(&self, unit: i64) -> Result<(u64, u64), DbErr> {
+    pub async fn record_todo_counts(&self, unit: i64) -> Result<RecordTodos, DbErr> {
         let row = self
             .db()
             .query_one_raw(self.stmt(
                 "SELECT SUM(CASE WHEN state IN ('submitted', 'under_review') THEN 1 ELSE 0 END) AS pending, \
-                 SUM(CASE WHEN state = 'returned' THEN 1 ELSE 0 END) AS returned \
-                 FROM ce_record WHERE unit_id = ? AND state IN ('submitted', 'under_review', 'returned')",
+                 SUM(CASE WHEN state = 'returned' THEN 1 ELSE 0 END) AS returned, \
+                 SUM(CASE WHEN state = 'unit_draft' THEN 1 ELSE 0 END) AS unconfirmed \
+                 FROM ce_record WHERE unit_id = ? \
+                 AND state IN ('submitted', 'under_review', 'returned', 'unit_draft')",
                 [unit.into()],
             ))
             .await?;
@@ -844,7 +855,11 @@ impl Store {
                 .unwrap_or(0)
                 .max(0) as u64)
         };
-        Ok((get("pending")?, get("returned")?))
+        Ok(RecordTodos {
+            pending: get("pending")?,
+            returned: get("returned")?,
+            unconfirmed: get("unconfirmed")?,
+        })
     }
 
     /// The person's records returned to them for correction.
@@ -1246,7 +1261,6 @@ impl RuleSetRow {
                 professional: Hours::from_tenths(self.professional_tenths),
                 elective: Hours::from_tenths(self.elective_tenths),
                 elective_counts_only_as_elective: self.elective_only,
-                caps: Vec::new(),
             },
             declaration: domain::record::DeclarationRules {
                 main_author_hours: Hours::from_tenths(self.main_author_tenths),

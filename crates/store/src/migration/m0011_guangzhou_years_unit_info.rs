@@ -86,6 +86,14 @@ impl MigrationTrait for Migration {
                 ],
             )
             .await?;
+            // The new years keep the declaration limits m0009 gave the rule they split from.
+            db.execute_unprepared(
+                "UPDATE rule_set SET declaration_limits = (SELECT r.declaration_limits FROM rule_set r \
+                 WHERE r.name = '广州市继续教育学时规定（2006年及以前）' AND r.region_code = '440100') \
+                 WHERE region_code = '440100' AND version = 1 AND name IN \
+                 ('广州市继续教育学时规定（2007年）', '广州市继续教育学时规定（2008—2020年）')",
+            )
+            .await?;
         }
 
         // One column per statement: SQLite adds one column at a time.

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// Why a cycle that falls short is passed anyway (a special approval needs a reason).
+const SPECIAL_REASON: &str = "援疆期间学时经省厅认定，准予通过";
+
 /// On an application's review page (/org/cycles/{id}): chooses the decision, writes the
 /// opinion, submits, and checks that the queue comes back with the flash of the decision.
 async fn decide_cycle(
@@ -205,7 +208,7 @@ async fn cycle_journey() {
                 "today's figures, the same as at the submission: {titles:?}"
             );
             shoot_noting(&p, "07-yizhong-review", true, &mut notes).await?;
-            decide_cycle(&p, "approve", "", ZW, "通过").await?;
+            decide_cycle(&p, "approve", SPECIAL_REASON, ZW, "通过（特批）").await?;
             assert!(
                 !p.rows().await?.iter().any(|r| r.contains(ZW)),
                 "the application leaves the school's queue"
@@ -273,7 +276,7 @@ async fn cycle_journey() {
                 p.goto("/org/cycles").await?;
                 open_cycle(&p, id, ZW, state).await?;
                 shoot_noting(&p, shot, true, &mut notes).await?;
-                decide_cycle(&p, "approve", "", ZW, "通过").await?;
+                decide_cycle(&p, "approve", SPECIAL_REASON, ZW, "通过（特批）").await?;
                 p.sign_out().await?;
             }
 
@@ -298,6 +301,9 @@ async fn cycle_journey() {
                 "approve",
                 "通过 first"
             );
+            // 张伟 falls short: passing him is a special approval, with its reason.
+            p.fill("main .bulk-bar input[name=opinion]", SPECIAL_REASON)
+                .await?;
             shoot_noting(&p, "14-gzhr-queue-selected", true, &mut notes).await?;
             let question = p
                 .click_confirmed(By::XPath(
