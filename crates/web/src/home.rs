@@ -55,18 +55,27 @@ pub async fn index(State(app): State<AppState>, user: CurrentUser) -> AppResult<
                 href: "/org/transfers",
             });
         }
-        if may(Action::ReviewRecords) {
-            let (pending, returned) = app.store.record_todo_counts(acting.org.id).await?;
-            todos.push(Todo {
-                label: "待审核的学时记录",
-                count: pending,
-                href: "/org/records",
-            });
-            todos.push(Todo {
-                label: "已退回、待申报人修改的记录",
-                count: returned,
-                href: "/org/records?state=returned",
-            });
+        if may(Action::ReviewRecords) || may(Action::ManageRecords) {
+            let counts = app.store.record_todo_counts(acting.org.id).await?;
+            if may(Action::ReviewRecords) {
+                todos.push(Todo {
+                    label: "待审核的学时记录",
+                    count: counts.pending,
+                    href: "/org/records",
+                });
+                todos.push(Todo {
+                    label: "已退回、待申报人修改的记录",
+                    count: counts.returned,
+                    href: "/org/records?state=returned",
+                });
+            }
+            if may(Action::ManageRecords) {
+                todos.push(Todo {
+                    label: "待确认的代申报记录",
+                    count: counts.unconfirmed,
+                    href: "/org/records?state=unit_draft",
+                });
+            }
         }
         if may(Action::ReviewCycles) {
             todos.push(Todo {

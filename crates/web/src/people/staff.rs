@@ -126,7 +126,10 @@ pub async fn list(
     let filter = StaffFilter {
         within: acting.org.id,
         name: Some(q.name.clone()),
-        doc_number: Some(q.doc.clone()),
+        doc_number: Some(crate::accounts::lookup_key(
+            &app,
+            &q.doc.to_ascii_uppercase(),
+        )),
         series_code: Some(q.series.clone()),
         level_code: Some(q.level.clone()),
         state: Some(q.state.clone()),
@@ -198,7 +201,10 @@ pub async fn export(
             .staff(&StaffFilter {
                 within: acting.org.id,
                 name: Some(q.name.clone()),
-                doc_number: Some(q.doc.clone()),
+                doc_number: Some(crate::accounts::lookup_key(
+                    &app,
+                    &q.doc.to_ascii_uppercase(),
+                )),
                 series_code: Some(q.series.clone()),
                 level_code: Some(q.level.clone()),
                 state: Some(q.state.clone()),

@@ -199,12 +199,14 @@ pub async fn export(
                 v.declaration.to_owned(),
                 v.course_name,
                 v.institution,
+                v.location,
                 v.period,
                 v.claimed,
                 v.recognised,
                 v.state.to_owned(),
                 v.opinion,
                 v.submitted,
+                v.remarks,
             ]
         })
         .collect();
@@ -216,12 +218,14 @@ pub async fn export(
         "申报类型",
         "课程名称",
         "施教机构",
+        "学习地点",
         "起止日期",
         "申报学时",
         "认定学时",
         "状态",
         "审核意见",
         "送审时间",
+        "备注",
     ];
     let bytes = crate::xlsx::workbook("学时记录", &header, &rows)
         .map_err(|e| anyhow::anyhow!("xlsx: {e}"))?;
@@ -647,7 +651,8 @@ pub async fn create(
 ) -> AppResult<Response> {
     let acting = policy::acting_for(&app, &user, &ip, Action::ManageRecords).await?;
     let unit = acting.org.id;
-    let doc = f.doc_number.trim().to_ascii_uppercase();
+    // A legacy 15-digit number finds the account registered with it, as at sign-in.
+    let doc = crate::accounts::lookup_key(&app, &f.doc_number.to_ascii_uppercase());
     let person = if doc.is_empty() {
         None
     } else {

@@ -531,5 +531,14 @@ on_both_engines!(
             text.contains("特批说明") && text.contains("援藏三年，按规定认定"),
             "{text}"
         );
+        // So do the person's certificate page and the public verification page.
+        person
+            .get(&format!("/me/certificates/{}", cert.id))
+            .await
+            .assert_contains("特批说明：广州市第一中学：援藏三年，按规定认定");
+        let mut anyone = Client::new(&app);
+        let public = anyone.get(&format!("/verify/{}", cert.code)).await;
+        public.assert_contains("通过（特批）");
+        public.assert_contains("<dt>特批说明</dt><dd>广州市第一中学：援藏三年，按规定认定");
     }
 );

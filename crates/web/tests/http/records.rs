@@ -1237,7 +1237,7 @@ on_both_engines!(
     }
 );
 
-fn sheet_text(bytes: Vec<u8>) -> Vec<String> {
+pub fn sheet_text(bytes: Vec<u8>) -> Vec<String> {
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");

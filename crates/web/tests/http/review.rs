@@ -426,3 +426,75 @@ on_both_engines!(nobody_confirms_a_declaration_of_their_own_hours, |app| {
         .await;
     assert_eq!(state_of(&app, id).await, "approved");
 });
+
+on_both_engines!(
+    a_legacy_fifteen_digit_number_finds_the_person_for_the_unit,
+    |app| {
+        with_demo(&app).await;
+        let store = &app.state.store;
+        let yz = org_named(&app, "广州市第一中学").await.id;
+        let zhangwei = store
+            .account_by_identifier("zhangwei")
+            .await
+            .unwrap()
+            .unwrap();
+        // The 15-digit form of an 18-digit number of someone born in the 1900s: no century,
+        // no check character.
+        let eighteen = zhangwei.doc_number.clone();
+        assert_eq!(&eighteen[6..8], "19", "zhangwei is born in the 1900s");
+        let fifteen = format!("{}{}", &eighteen[..6], &eighteen[8..17]);
+        let mut clerk = acting(&app, "yizhong", yz).await;
+        // The staff list finds him by it.
+        clerk
+            .get(&format!("/org/staff?doc={fifteen}"))
+            .await
+            .assert_contains("张伟");
+        // 代申报 finds him by it.
+        clerk.get("/org/records/new").await;
+        let r = clerk.post("/org/records/new", &declaration(&fifteen)).await;
+        let id = record_id(&r.location);
+        let rec = store.record(id).await.unwrap().unwrap();
+        assert_eq!(rec.account_id, zhangwei.id);
+    }
+);
+
+on_both_engines!(the_units_export_carries_location_and_remarks, |app| {
+    with_demo(&app).await;
+    let store = &app.state.store;
+    let yz = org_named(&app, "广州市第一中学").await.id;
+    let zhangwei = store
+        .account_by_identifier("zhangwei")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut clerk = acting(&app, "yizhong", yz).await;
+    clerk.get("/org/records/new").await;
+    let mut fields = declaration(&zhangwei.doc_number);
+    fields.push(("location", "广州市越秀区"));
+    fields.push(("remarks", "按签到表补录"));
+    let before = clerk.get("/").await;
+    let r = clerk.post("/org/records/new", &fields).await;
+    record_id(&r.location);
+    // The clerk's home counts it among the declarations waiting for confirmation.
+    let todo = |n: usize| {
+        format!(
+            "<a href=\"/org/records?state=unit_draft\"><span>待确认的代申报记录</span><span class=\"count\">{n}</span></a>"
+        )
+    };
+    let was = (0..50)
+        .find(|n| before.body.contains(&todo(*n)))
+        .unwrap_or(0);
+    clerk.get("/").await.assert_contains(&todo(was + 1));
+    let rows =
+        crate::records::sheet_text(clerk.get_bytes("/org/records.xlsx?state=unit_draft").await);
+    assert!(
+        rows[0].contains("学习地点") && rows[0].contains("备注"),
+        "{:?}",
+        rows[0]
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("广州市越秀区") && r.contains("按签到表补录")),
+        "{rows:?}"
+    );
+});
