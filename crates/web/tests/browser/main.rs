@@ -767,3 +767,4 @@ mod certificates;
 mod cycles;
 mod orgs;
 mod records;
+mod units;

@@ -3,7 +3,7 @@
 use super::*;
 
 /// A small but well-formed one-page PDF (header, objects, cross-reference table, trailer).
-fn tiny_pdf() -> Vec<u8> {
+pub(crate) fn tiny_pdf() -> Vec<u8> {
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
