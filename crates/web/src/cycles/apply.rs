@@ -348,7 +348,7 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let c = own(&app, &ip, &user, id).await?;
-    let state = ApplicationState::from_code(&c.state).unwrap_or(ApplicationState::Rejected);
+    let state = crate::error::known_state(ApplicationState::from_code(&c.state), &c.state)?;
     let frozen: Option<domain::cycle::CycleResult> = serde_json::from_str(&c.frozen).ok();
     Ok(ShowPage {
         c: Chrome::for_user("周期验证", "/me/cycles", &user),
@@ -396,7 +396,7 @@ pub async fn withdraw(
 ) -> AppResult<Response> {
     let c = own(&app, &ip, &user, id).await?;
     let here = format!("/me/cycles/{id}");
-    let state = ApplicationState::from_code(&c.state).unwrap_or(ApplicationState::Rejected);
+    let state = crate::error::known_state(ApplicationState::from_code(&c.state), &c.state)?;
     let next = match cycle::withdraw(AtLevel {
         state,
         level: c.level as usize,
@@ -451,7 +451,7 @@ pub async fn resubmit(
     let Some(cx) = RuleContext::of_person(&app, user.account.id).await? else {
         return Ok(not_bound(&user));
     };
-    let state = ApplicationState::from_code(&c.state).unwrap_or(ApplicationState::Rejected);
+    let state = crate::error::known_state(ApplicationState::from_code(&c.state), &c.state)?;
     if let Err(e) = cycle::resubmit(state) {
         user.session.flash("error", e.to_string());
         return Ok(Redirect::to(&here).into_response());

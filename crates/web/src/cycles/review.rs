@@ -226,7 +226,7 @@ async fn decide_one(
         _ => result,
     };
     let chain = c.chain_ids();
-    let state = ApplicationState::from_code(&c.state).unwrap_or(ApplicationState::Rejected);
+    let state = crate::error::known_state(ApplicationState::from_code(&c.state), &c.state)?;
     let at = AtLevel {
         state,
         level: c.level.max(0) as usize,

@@ -173,7 +173,7 @@ async fn decide(
     accept: bool,
 ) -> AppResult<Response> {
     let m = own_invitation(app, user, ip, id).await?;
-    let state = MembershipState::from_code(&m.state).unwrap_or(MembershipState::Removed);
+    let state = crate::error::known_state(MembershipState::from_code(&m.state), &m.state)?;
     let next = if accept {
         roles::accept(state)
     } else {

@@ -271,7 +271,7 @@ pub async fn remove(
         user.session.flash("error", e.to_string());
         return Ok(back());
     }
-    let state = MembershipState::from_code(&m.state).unwrap_or(MembershipState::Removed);
+    let state = crate::error::known_state(MembershipState::from_code(&m.state), &m.state)?;
     if let Err(e) = roles::remove(state) {
         user.session.flash("error", e.to_string());
         return Ok(back());

@@ -255,7 +255,7 @@ pub async fn cancel(
     let Some(b) = app.store.open_binding(me).await? else {
         return Ok(back());
     };
-    let state = BindingState::from_code(&b.state).unwrap_or(BindingState::Ended);
+    let state = crate::error::known_state(BindingState::from_code(&b.state), &b.state)?;
     let next = match binding::cancel(state) {
         Ok(n) => n,
         Err(e) => {
@@ -367,7 +367,7 @@ pub async fn withdraw(
             );
         }
     };
-    let state = TransferState::from_code(&t.state).unwrap_or(TransferState::Withdrawn);
+    let state = crate::error::known_state(TransferState::from_code(&t.state), &t.state)?;
     if let Err(e) = binding::withdraw_transfer(state) {
         user.session.flash("error", e.to_string());
         return Ok(back());

@@ -291,7 +291,7 @@ async fn decide(
     let (mut done, mut skipped) = (0, 0);
     for b in chosen {
         let id = b.id;
-        let state = BindingState::from_code(&b.state).unwrap_or(BindingState::Ended);
+        let state = crate::error::known_state(BindingState::from_code(&b.state), &b.state)?;
         let next = if confirm {
             binding::confirm(state)
         } else {
@@ -389,7 +389,7 @@ pub async fn unbind(
         }
     };
     let person = format!("/org/people/{}", b.account_id);
-    let state = BindingState::from_code(&b.state).unwrap_or(BindingState::Ended);
+    let state = crate::error::known_state(BindingState::from_code(&b.state), &b.state)?;
     let next = match binding::unbind(state, f.reason.trim()) {
         Ok(n) => n,
         Err(e) => {

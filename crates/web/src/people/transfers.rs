@@ -93,7 +93,7 @@ pub async fn accept(
     CsrfForm(_f): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
     let (unit, t) = incoming(&app, &ip, &user, id).await?;
-    let state = TransferState::from_code(&t.state).unwrap_or(TransferState::Withdrawn);
+    let state = crate::error::known_state(TransferState::from_code(&t.state), &t.state)?;
     if let Err(e) = binding::accept_transfer(state) {
         user.session.flash("error", e.to_string());
         return Ok(back());
@@ -139,7 +139,7 @@ pub async fn refuse(
     CsrfForm(f): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
     let (unit, t) = incoming(&app, &ip, &user, id).await?;
-    let state = TransferState::from_code(&t.state).unwrap_or(TransferState::Withdrawn);
+    let state = crate::error::known_state(TransferState::from_code(&t.state), &t.state)?;
     let opinion = f.opinion.trim();
     if let Err(e) = binding::refuse_transfer(state, opinion) {
         user.session.flash("error", e.to_string());

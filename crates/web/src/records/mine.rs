@@ -381,7 +381,7 @@ pub async fn update(
         return Ok(not_bound(&user));
     };
     let here = format!("/me/records/{id}");
-    let current = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
+    let current = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
     if !record::may_edit(current) {
         user.session
             .flash("error", "该记录已送审或已审核，不能修改。");
@@ -486,7 +486,7 @@ pub async fn submit(
     let Some(cx) = RuleContext::of_person(&app, user.account.id).await? else {
         return Ok(not_bound(&user));
     };
-    let current = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
+    let current = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
     let next = match record::submit(current) {
         Ok(s) => s,
         Err(e) => {
@@ -537,7 +537,7 @@ pub async fn withdraw(
 ) -> AppResult<Response> {
     let r = own(&app, &ip, &user, id).await?;
     let here = format!("/me/records/{id}");
-    let current = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
+    let current = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
     // Reviews in the internal flow move a record to under review, so a record still
     // "submitted" has been reviewed by nobody.
     let next = match record::withdraw(current, current != RecordState::Submitted) {
@@ -577,7 +577,7 @@ pub async fn delete(
     CsrfForm(_f): CsrfForm<Empty>,
 ) -> AppResult<Response> {
     let r = own(&app, &ip, &user, id).await?;
-    let current = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
+    let current = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
     if let Err(e) = record::delete_draft(current) {
         user.session.flash("error", e.to_string());
         return Ok(Redirect::to(&format!("/me/records/{id}")).into_response());

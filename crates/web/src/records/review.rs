@@ -373,7 +373,7 @@ pub async fn decide(
     {
         return back(e.to_string());
     }
-    let current = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
+    let current = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
     let flow = flow_of(app.store.record_reviewers(acting.org.id).await?);
     if record::review_part(flow, acting.roles) != ReviewPart::Decide {
         return back("本单位启用了内部审核流程，审批须由单位领导作出。".into());
@@ -475,7 +475,7 @@ pub async fn add_review(
         user.session.flash("error", e.to_string());
         return Ok(Redirect::to(&here).into_response());
     }
-    let current = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
+    let current = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
     let mine = app
         .store
         .reviewers_since_submit(id)
@@ -877,7 +877,7 @@ pub async fn delete(
         user.session.flash("error", e.to_string());
         return Ok(Redirect::to(&here).into_response());
     }
-    let state = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
+    let state = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
     if domain::unit_declaration::discard(state).is_ok() {
         return discard(&app, &user, acting, &r).await;
     }
@@ -1096,7 +1096,7 @@ pub async fn confirm(
     if let Err(e) = record::not_own(r.account_id, user.account.id) {
         return back(e.to_string());
     }
-    let state = RecordState::from_code(&r.state).unwrap_or(RecordState::Rejected);
+    let state = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
     let has_attachment = !app
         .store
         .attachments(super::attachments::OWNER, id)

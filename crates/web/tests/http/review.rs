@@ -498,3 +498,44 @@ on_both_engines!(the_units_export_carries_location_and_remarks, |app| {
         "{rows:?}"
     );
 });
+
+on_both_engines!(
+    a_state_the_domain_does_not_know_is_a_fault_not_a_rejection,
+    |app| {
+        with_demo(&app).await;
+        let yz = org_named(&app, "广州市第一中学").await.id;
+        let me = account_id(&app, "zhangwei").await;
+        let id = stored_record(&app, me, yz, "submitted").await;
+        let mut clerk = acting(&app, "yizhong", yz).await;
+        let version = clerk
+            .get(&format!("/org/records/{id}"))
+            .await
+            .input_value("version")
+            .expect("the form's version");
+        // Another program writes a state this version of the domain has never heard of.
+        app.state
+            .store
+            .execute_unprepared(&format!(
+                "UPDATE ce_record SET state = 'archived_2030' WHERE id = {id}"
+            ))
+            .await
+            .unwrap();
+        let r = clerk
+            .post(
+                &format!("/org/records/{id}/decide"),
+                &[
+                    ("decision", "reject"),
+                    ("opinion", "不符合要求"),
+                    ("version", version.as_str()),
+                ],
+            )
+            .await;
+        r.assert_eq_status(500);
+        r.assert_contains("系统繁忙");
+        let stored = app.state.store.record(id).await.unwrap().expect("record");
+        assert_eq!(
+            stored.state, "archived_2030",
+            "nothing was decided on a guess"
+        );
+    }
+);
