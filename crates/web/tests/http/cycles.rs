@@ -299,7 +299,7 @@ pub async fn stored_cycle(app: &TestApp, person: i64, chain: &[i64], frozen: &st
 
 /// Applications of `n` new persons confirmed at 广州市第一中学, waiting at the unit, their
 /// chain unit → 教育局 → 广州市人社局, with real figures frozen.
-async fn waiting_at_the_unit(app: &TestApp, n: u32) -> Vec<i64> {
+pub async fn waiting_at_the_unit(app: &TestApp, n: u32) -> Vec<i64> {
     let yz = org_named(app, "广州市第一中学").await.id;
     let gzjy = org_named(app, "广州市教育局").await.id;
     let gzhr = org_named(app, "广州市人力资源和社会保障局").await.id;

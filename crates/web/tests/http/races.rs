@@ -113,3 +113,50 @@ on_both_engines!(
         assert_eq!(decided, 0, "the losing approval left no trail row");
     }
 );
+
+on_both_engines!(
+    a_return_whose_application_is_withdrawn_meanwhile_changes_nothing,
+    |app| {
+        with_demo(&app).await;
+        let yz = org_named(&app, "广州市第一中学").await.id;
+        let id = crate::cycles::waiting_at_the_unit(&app, 1).await[0];
+        let mut clerk = acting(&app, "yizhong", yz).await;
+        clerk.get(&format!("/org/cycles/{id}")).await;
+        let trail_before = app.state.store.cycle_trail(id).await.unwrap().len();
+
+        let other = hold_row(&app, "cycle_check", id).await;
+        let path = format!("/org/cycles/{id}/decide");
+        let decision = tokio::spawn(async move {
+            let r = clerk
+                .post(
+                    &path,
+                    &[("decision", "return"), ("opinion", "请补充继续教育证明")],
+                )
+                .await;
+            (clerk, r)
+        });
+        until_a_writer_waits(&app).await;
+        // The applicant withdraws it, in the transaction that holds the row.
+        other
+            .execute_unprepared(&format!(
+                "UPDATE cycle_check SET state = 'withdrawn', version = version + 1 WHERE id = {id}"
+            ))
+            .await
+            .expect("withdraw");
+        other.commit().await.expect("commit");
+
+        let (mut clerk, answer) = decision.await.expect("the decision's task");
+        assert!(answer.status.is_redirection(), "{}", answer.status);
+        let page = clerk
+            .get(answer.location.as_deref().unwrap_or("/org/cycles"))
+            .await;
+        page.assert_contains("该申请已被他人处理或已被申请人回收");
+        let c = app.state.store.cycle(id).await.unwrap().expect("cycle");
+        assert_eq!(c.state, "withdrawn", "the withdrawal stands");
+        assert_eq!(
+            app.state.store.cycle_trail(id).await.unwrap().len(),
+            trail_before,
+            "the losing return left no trail row"
+        );
+    }
+);
