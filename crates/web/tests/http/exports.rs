@@ -117,3 +117,126 @@ on_both_engines!(the_staff_list_exports_what_it_shows, |app| {
     person.sign_in("zhangwei", "Study2026gd").await;
     assert_eq!(person.get("/org/staff.xlsx").await.status, 404);
 });
+
+/// Every sheet of a workbook as text: the sheet's name, then one line per row with its cells
+/// separated by " | ", as a person reads them in a spreadsheet (an empty last cell leaves the
+/// line ending in "|", so that no line ends in a space).
+pub fn workbook_text(bytes: &[u8]) -> String {
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("an xlsx file");
+    let mut out = String::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).expect("the sheet");
+        out.push_str(&format!("== {name}\n"));
+        for row in range.rows() {
+            let cells: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+            out.push_str(cells.join(" | ").trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `%E5%BC%A0…` as the text it encodes.
+fn percent_decoded(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).expect("a UTF-8 file name")
+}
+
+/// An export as the person downloading it gets it: the file name offered, then every sheet.
+pub async fn export_text(c: &mut Client, path: &str) -> String {
+    let r = c.get(path).await;
+    assert_eq!(r.status, 200, "{path}");
+    let header = |name: &str| {
+        r.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    assert!(
+        header("content-type").contains("spreadsheetml"),
+        "{path}: {}",
+        header("content-type")
+    );
+    let disposition = header("content-disposition");
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    let name = disposition
+        .split("filename*=UTF-8''")
+        .nth(1)
+        .map(percent_decoded)
+        .unwrap_or_else(|| panic!("{path}: no file name in {disposition}"));
+    format!(
+        "GET {path}\nfile: {name}\n{}",
+        workbook_text(&c.get_bytes(path).await)
+    )
+}
+
+on_both_engines!(staff_list_exports_snapshot, |app| {
+    with_demo(&app).await;
+    let yz = crate::orgs::org_named(&app, "广州市第一中学").await.id;
+    let mut c = crate::orgs::acting(&app, "yizhong", yz).await;
+    insta::assert_snapshot!(
+        "staff_of_a_unit",
+        export_text(&mut c, "/org/staff.xlsx").await
+    );
+    let gzjy = crate::orgs::org_named(&app, "广州市教育局").await.id;
+    let mut c = crate::orgs::acting(&app, "gzjy", gzjy).await;
+    // In the list's own order (newest request first), not sort=name: names are ordered by
+    // the database's collation, which PostgreSQL takes from the server's locale.
+    insta::assert_snapshot!(
+        "confirmed_staff_of_a_department",
+        export_text(&mut c, "/org/staff.xlsx?state=confirmed").await
+    );
+});
+
+on_both_engines!(record_exports_snapshot, |app| {
+    with_demo(&app).await;
+    let mut person = crate::orgs::signed_in(&app, "zhangwei").await;
+    insta::assert_snapshot!(
+        "records_of_a_person",
+        export_text(&mut person, "/me/records.xlsx").await
+    );
+    let yz = crate::orgs::org_named(&app, "广州市第一中学").await.id;
+    let mut unit = crate::orgs::acting(&app, "yizhong", yz).await;
+    insta::assert_snapshot!(
+        "records_of_a_unit",
+        export_text(&mut unit, "/org/records.xlsx").await
+    );
+    insta::assert_snapshot!(
+        "import_template",
+        export_text(&mut unit, "/org/records/import/template.xlsx").await
+    );
+});
+
+on_both_engines!(verification_exports_snapshot, |app| {
+    with_demo(&app).await;
+    let yz = crate::orgs::org_named(&app, "广州市第一中学").await.id;
+    let mut unit = crate::orgs::acting(&app, "yizhong", yz).await;
+    insta::assert_snapshot!(
+        "yearly_table_of_a_unit",
+        export_text(&mut unit, "/org/verification.xlsx?year=2025").await
+    );
+    let gzhr = crate::orgs::org_named(&app, "广州市人力资源和社会保障局")
+        .await
+        .id;
+    let mut city = crate::orgs::acting(&app, "gzhr", gzhr).await;
+    insta::assert_snapshot!(
+        "cycle_verifications_of_a_city",
+        export_text(&mut city, "/org/cycles/search.xlsx").await
+    );
+});
