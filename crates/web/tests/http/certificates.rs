@@ -859,3 +859,174 @@ on_both_engines!(a_stale_recount_never_undoes_a_regeneration, |app| {
         .count();
     assert_eq!(cycle_certificates, 1);
 });
+
+/// The text of the part of `html` from `start` (its first occurrence after `after`) to the
+/// end of that element's section, as a person reads it: one line per heading, paragraph,
+/// table row (each cell followed by " |", so that empty cells still show) and fact
+/// ("term: value"); tags and link targets dropped, runs of spaces as one.
+pub fn section_text(html: &str, after: &str, start: &str) -> String {
+    let from = html.find(after).unwrap_or_else(|| panic!("no {after:?}"));
+    let at = from
+        + html[from..]
+            .find(start)
+            .unwrap_or_else(|| panic!("no {start:?}"));
+    let end = at + html[at..].find("</section>").expect("the section ends");
+    let mut text = String::new();
+    let mut rest = &html[at..end];
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let close = open + rest[open..].find('>').expect("a tag ends");
+        let tag = &rest[open + 1..close];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        match (tag.starts_with('/'), name.as_str()) {
+            (true, "td" | "th") => text.push_str(" | "),
+            (true, "dt") => text.push_str(": "),
+            (_, "p" | "h1" | "h2" | "tr" | "div" | "dl" | "table" | "section" | "br") => {
+                text.push('\n')
+            }
+            _ => {}
+        }
+        rest = &rest[close + 1..];
+    }
+    text.push_str(rest);
+    let text = text
+        .replace("&#x2f;", "/")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    text.lines()
+        .map(|l| l.split_ascii_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A certificate's number and verification code as placeholders: the number ends in the
+/// row's id and the code is random, the rest of the facts stay as printed.
+fn redacted(text: &str, cert: &store::certificates::Certificate) -> String {
+    let prefix = &cert.number[..8];
+    assert!(
+        cert.number.len() == 16 && cert.number[8..].bytes().all(|b| b.is_ascii_digit()),
+        "a number is its kind, its year and eight digits of its id: {}",
+        cert.number
+    );
+    assert_eq!(cert.code.len(), 12, "{}", cert.code);
+    text.replace(&cert.number, &format!("{prefix}[id]"))
+        .replace(&cert.code, "[code]")
+}
+
+/// Every fact a certificate was issued with, as frozen (the PDF is typeset from these).
+fn stored_facts(cert: &store::certificates::Certificate) -> jxjy_web::certificates::Facts {
+    serde_json::from_str(&cert.facts).expect("the certificate's facts")
+}
+
+on_both_engines!(a_year_certificates_facts_snapshot, |app| {
+    with_demo(&app).await;
+    let account = crate::orgs::account_id(&app, "zhangwei").await;
+    let mut person = signed_in(&app, "zhangwei").await;
+    person.get("/me/certificates").await;
+    person
+        .post("/me/certificates/year", &[("year", "2025")])
+        .await;
+    let cert = app.state.store.certificates_of(account).await.unwrap()[0].clone();
+    insta::assert_debug_snapshot!("year_facts", stored_facts(&cert));
+    let page = person.get(&format!("/me/certificates/{}", cert.id)).await;
+    insta::assert_snapshot!(
+        "year_page",
+        redacted(
+            &section_text(&page.body, "<main", "<section class=\"card certificate\">"),
+            &cert
+        )
+    );
+    let mut anyone = Client::new(&app);
+    let public = anyone.get(&format!("/verify/{}", cert.code)).await;
+    insta::assert_snapshot!(
+        "year_verify",
+        redacted(
+            &section_text(&public.body, "</form>", "<section class=\"card\">"),
+            &cert
+        )
+    );
+
+    // Regenerated: the old certificate's page and public page say it is superseded.
+    person.get(&format!("/me/certificates/{}", cert.id)).await;
+    person.get("/me/certificates").await;
+    person
+        .post(
+            "/me/certificates/year",
+            &[("year", "2025"), ("replaces", &cert.id.to_string())],
+        )
+        .await;
+    let old = app.state.store.certificate(cert.id).await.unwrap().unwrap();
+    assert_eq!(old.state, "superseded");
+    let page = person.get(&format!("/me/certificates/{}", old.id)).await;
+    insta::assert_snapshot!(
+        "superseded_page",
+        redacted(
+            &format!(
+                "{}\n{}",
+                section_text(&page.body, "<main", "<section class=\"card notice\""),
+                section_text(&page.body, "<main", "<section class=\"card certificate\">")
+            ),
+            &old
+        )
+    );
+    let public = anyone.get(&format!("/verify/{}", old.code)).await;
+    insta::assert_snapshot!(
+        "superseded_verify",
+        redacted(
+            &section_text(&public.body, "</form>", "<section class=\"card\">"),
+            &old
+        )
+    );
+});
+
+on_both_engines!(
+    a_specially_approved_cycle_certificates_facts_snapshot,
+    |app| {
+        with_demo(&app).await;
+        // demo33's cycle fell short and was approved at every level as a special approval.
+        let account = crate::orgs::account_id(&app, "demo33").await;
+        let cycle = app.state.store.cycles_of(account).await.unwrap()[0].clone();
+        assert_eq!(cycle.state, "approved");
+        let mut person = signed_in(&app, "demo33").await;
+        person.get("/me/certificates").await;
+        person
+            .post(
+                "/me/certificates/cycle",
+                &[("cycle", &cycle.id.to_string())],
+            )
+            .await;
+        let cert = app
+            .state
+            .store
+            .valid_certificate(account, "cycle", None, Some(cycle.id))
+            .await
+            .unwrap()
+            .expect("a cycle certificate");
+        insta::assert_debug_snapshot!("cycle_facts", stored_facts(&cert));
+        let page = person.get(&format!("/me/certificates/{}", cert.id)).await;
+        insta::assert_snapshot!(
+            "cycle_page",
+            redacted(
+                &section_text(&page.body, "<main", "<section class=\"card certificate\">"),
+                &cert
+            )
+        );
+        let mut anyone = Client::new(&app);
+        let public = anyone.get(&format!("/verify/{}", cert.code)).await;
+        insta::assert_snapshot!(
+            "cycle_verify",
+            redacted(
+                &section_text(&public.body, "</form>", "<section class=\"card\">"),
+                &cert
+            )
+        );
+    }
+);
