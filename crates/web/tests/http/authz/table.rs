@@ -1,5 +1,6 @@
 //! The rows of the authorization matrix: who asks ([`Who`]), what a row acts on ([`Obj`]),
-//! and for every route the contexts that are refused and one that may.
+//! and for every route the contexts that are refused and one that may. A visitor who is not
+//! signed in ([`Who::Anonymous`]) is refused by every row without being listed.
 
 /// Who asks, and whom for. "A" is 广州市第一中学, a unit under 广州市教育局 under
 /// 广州市人社局.
@@ -35,6 +36,12 @@ pub(super) enum Who {
     Subject,
     /// The platform administrator, as themselves.
     Platform,
+    /// The platform administrator acting for 深圳市人社局, where they are a clerk: the
+    /// platform's administration is done as oneself only.
+    PlatformActing,
+    /// A browser that has not signed in: sent to sign in (a redirect to /login), never
+    /// answered. Tried on every row; not listed in any.
+    Anonymous,
 }
 
 use Who::*;
@@ -103,6 +110,14 @@ pub(super) enum Obj {
     StaffWithCertificate,
     /// A finished batch print of A with its ZIP (id: the job).
     BatchOfA,
+    /// The account of the one who may, a person as themselves, acting on their own account
+    /// (id: the account, named nowhere in the request: a form names the bystander's account
+    /// instead, which must change nothing of theirs).
+    OwnAccount,
+    /// A person's account, as the platform administrator manages it (id: the account).
+    Account,
+    /// The same, locked by an administrator (id: the account).
+    LockedAccount,
 }
 
 /// Whether the refusal is written to the audit log.
@@ -111,7 +126,9 @@ pub(super) enum Audit {
     /// As `policy::deny` does.
     Written,
     /// The route is the person's own (a form of their own data) and refuses only the
-    /// wrong acting context, which is no access to anyone else's object.
+    /// wrong acting context, which is no access to anyone else's object; or it is the
+    /// platform's, which answers everyone else as a missing page (`auth::PlatformAdmin`)
+    /// without an entry.
     NotNeeded,
 }
 
@@ -120,7 +137,9 @@ pub(super) struct Row {
     /// As in the route table; the `{…}` segment takes the object's id.
     pub(super) path: &'static str,
     pub(super) object: Obj,
-    /// The form; a value "{id}" takes the object's id.
+    /// The form; a value "{id}" takes the object's id, "{att}" the second object's,
+    /// "{gzhr}" 广州市人社局's and "{bystander}" the bystander's account (a person confirmed
+    /// at A whom no row is about, and whom no request may change).
     pub(super) fields: &'static [(&'static str, &'static str)],
     pub(super) refused: &'static [Who],
     /// One context that may do it, tried last (it may change the object).
@@ -250,8 +269,19 @@ const BUREAU_RULES_REFUSED: &[Who] = &[Person, YzAdminAsSelf, YzAdmin, GzjyAdmin
 /// A rule set of 广州市: not another city's bureau, not a unit or department.
 const RULE_REFUSED: &[Who] = &[Person, YzAdmin, GzjyAdmin, SzhrAdmin, Platform];
 
-/// The platform's pages refuse everyone else, as a missing page.
-const PLATFORM_ONLY: &[Who] = &[Person, YzAdmin, GzhrAdmin];
+/// The platform's pages refuse everyone else, as a missing page, and the platform
+/// administrator too while acting for an organisation.
+const PLATFORM_ONLY: &[Who] = &[Person, YzAdminAsSelf, YzAdmin, GzhrAdmin, PlatformActing];
+
+/// The same for an action on a person's account: not by its holder either.
+const PLATFORM_ON_ACCOUNT: &[Who] = &[
+    Person,
+    YzAdminAsSelf,
+    YzAdmin,
+    GzhrAdmin,
+    PlatformActing,
+    Subject,
+];
 
 const RULE_FORM: &[(&str, &str)] = &[
     ("version", "1"),
@@ -507,26 +537,34 @@ pub(super) const ROUTES: &[Row] = &[
         allowed: Person,
         audit: Audit::NotNeeded,
     },
+    // The person's own profile and contact: the form names another account, which
+    // changes nothing of theirs.
     Row {
         method: "POST",
         path: "/me/profile",
-        object: Obj::None,
-        fields: &[("major", "教育学")],
+        object: Obj::OwnAccount,
+        fields: &[
+            ("major", "教育学"),
+            ("account_id", "{bystander}"),
+            ("id", "{bystander}"),
+        ],
         refused: &[YzAdmin, GzjyAdmin],
-        allowed: Person,
+        allowed: Subject,
         audit: Audit::NotNeeded,
     },
     Row {
         method: "POST",
         path: "/me/contact",
-        object: Obj::None,
+        object: Obj::OwnAccount,
         fields: &[
-            ("mobile", "13800138000"),
+            ("mobile", "13900139000"),
             ("email", "authz@example.cn"),
             ("password", "Study2026gd"),
+            ("account_id", "{bystander}"),
+            ("id", "{bystander}"),
         ],
         refused: &[YzAdmin, GzjyAdmin],
-        allowed: Person,
+        allowed: Subject,
         audit: Audit::NotNeeded,
     },
     Row {
@@ -1422,9 +1460,93 @@ pub(super) const ROUTES: &[Row] = &[
         allowed: YzReviewer,
         audit: Audit::Written,
     },
+    // The account itself: anyone signed in, for their own account only, acting for an
+    // organisation or not; the form names another account, which changes nothing of theirs.
+    Row {
+        method: "GET",
+        path: "/account/password",
+        object: Obj::None,
+        fields: &[],
+        refused: &[],
+        allowed: YzAdmin,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "POST",
+        path: "/account/password",
+        object: Obj::OwnAccount,
+        fields: &[
+            ("current", "Study2026gd"),
+            ("new", "Authz2026pw"),
+            ("new2", "Authz2026pw"),
+            ("account_id", "{bystander}"),
+            ("id", "{bystander}"),
+            ("login_name", "bystander"),
+        ],
+        refused: &[],
+        allowed: Subject,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "POST",
+        path: "/logout",
+        object: Obj::OwnAccount,
+        fields: &[("account_id", "{bystander}"), ("id", "{bystander}")],
+        refused: &[],
+        allowed: Subject,
+        audit: Audit::NotNeeded,
+    },
+    // The platform's administration of accounts and its audit log.
+    Row {
+        method: "GET",
+        path: "/admin/accounts",
+        object: Obj::None,
+        fields: &[],
+        refused: PLATFORM_ONLY,
+        allowed: Platform,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "POST",
+        path: "/admin/accounts/{id}/lock",
+        object: Obj::Account,
+        fields: &[("back", "/admin/accounts")],
+        refused: PLATFORM_ON_ACCOUNT,
+        allowed: Platform,
+        audit: Audit::NotNeeded,
+    },
+    // Not tried by its holder: a locked account cannot sign in.
+    Row {
+        method: "POST",
+        path: "/admin/accounts/{id}/unlock",
+        object: Obj::LockedAccount,
+        fields: &[("back", "/admin/accounts")],
+        refused: PLATFORM_ONLY,
+        allowed: Platform,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "POST",
+        path: "/admin/accounts/{id}/reset-password",
+        object: Obj::Account,
+        fields: &[("back", "/admin/accounts")],
+        refused: PLATFORM_ON_ACCOUNT,
+        allowed: Platform,
+        audit: Audit::NotNeeded,
+    },
+    Row {
+        method: "GET",
+        path: "/admin/audit",
+        object: Obj::None,
+        fields: &[],
+        refused: PLATFORM_ONLY,
+        allowed: Platform,
+        audit: Audit::NotNeeded,
+    },
 ];
 
-/// Routes with nothing to refuse to anyone signed in, and why.
+/// Routes with nothing to refuse, and why: public pages and forms used before signing in, and
+/// the signed-in person's own that name no object. No request is made to them here.
 pub(super) const OPEN: &[(&str, &str, &str)] = &[
     (
         "GET",
@@ -1466,5 +1588,48 @@ pub(super) const OPEN: &[(&str, &str, &str)] = &[
         "POST",
         "/me/employment/cancel",
         "withdraws the person's own open binding request; no id in the form",
+    ),
+    // Before signing in: they act on no account of a signed-in person (accounts.rs,
+    // recovery.rs and security.rs test them).
+    ("GET", "/login", "before signing in: the sign-in form"),
+    (
+        "POST",
+        "/login",
+        "before signing in: signs in whoever knows the password (lockout: security.rs)",
+    ),
+    (
+        "GET",
+        "/register",
+        "before signing in: the registration form",
+    ),
+    (
+        "POST",
+        "/register",
+        "before signing in: opens a new account, never changes one",
+    ),
+    (
+        "POST",
+        "/register/check-document",
+        "before signing in: whether a document number is free, for the registration form",
+    ),
+    (
+        "GET",
+        "/recover",
+        "before signing in: the password recovery form",
+    ),
+    (
+        "POST",
+        "/recover",
+        "before signing in: names the account whose security questions follow (recovery.rs)",
+    ),
+    (
+        "GET",
+        "/recover/answer",
+        "before signing in: the questions of the account named in this session",
+    ),
+    (
+        "POST",
+        "/recover/answer",
+        "before signing in: the answers set a new password of the account named in this session (recovery.rs)",
     ),
 ];

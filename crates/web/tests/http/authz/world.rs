@@ -5,12 +5,12 @@
 use std::collections::HashMap;
 
 use super::table::{NEW_STAFF_LOGIN, Obj, Who, Who::*};
-use crate::orgs::{account_id, acting, credit_code, new_person, org_named, signed_in};
+use crate::orgs::{account_id, acting, choose, credit_code, new_person, org_named, signed_in};
 #[allow(unused_imports)]
 use crate::support::*;
 use domain::roles::{Role, Roles};
 
-/// The demo organisations, the extra members, and a browser for each context.
+/// The demo organisations, the extra members, a bystander, and a browser for each context.
 pub(super) struct World {
     pub(super) yz: i64,
     pub(super) thzx: i64,
@@ -19,6 +19,8 @@ pub(super) struct World {
     pub(super) gzws: i64,
     pub(super) clients: HashMap<Who, Client>,
     pub(super) accounts: HashMap<Who, i64>,
+    /// A person confirmed at A whom no row is about: no request may change their account.
+    pub(super) bystander: i64,
     pub(super) seq: u32,
 }
 
@@ -49,6 +51,12 @@ impl World {
                     .unwrap()
             );
         }
+        let bystander = new_person(app, "bystander", "严守一", 4).await;
+        store
+            .request_binding(bystander, yz, "confirmed", now)
+            .await
+            .unwrap()
+            .unwrap();
         // lina accepts the demo invitation of 天河区人民医院 as its clerk.
         let lina = account_id(app, "lina").await;
         let m = store.membership_of(thyy, lina).await.unwrap().unwrap();
@@ -66,7 +74,24 @@ impl World {
             .assert_redirect("/");
         platform.get("/act").await;
         clients.insert(Platform, platform);
-        accounts.insert(Platform, account_id(app, "admin").await);
+        let admin = account_id(app, "admin").await;
+        accounts.insert(Platform, admin);
+        // The platform administrator is also a clerk of 深圳市人社局, and acts for it.
+        assert!(
+            store
+                .invite_member(szhr, admin, only(Role::Clerk), None, "active", now)
+                .await
+                .unwrap()
+        );
+        let mut platform_acting = Client::new(app);
+        platform_acting.sign_in("admin", "Admin2026jx").await;
+        choose(&mut platform_acting, szhr).await;
+        clients.insert(PlatformActing, platform_acting);
+        accounts.insert(PlatformActing, admin);
+        // A browser that has not signed in, holding the sign-in page's CSRF token.
+        let mut anonymous = Client::new(app);
+        anonymous.get("/login").await;
+        clients.insert(Anonymous, anonymous);
         for (who, login, org) in [
             (Person, "zhangwei", None),
             (YzAdminAsSelf, "yizhong", None),
@@ -97,6 +122,7 @@ impl World {
             gzws,
             clients,
             accounts,
+            bystander,
             seq: 100,
         }
     }
@@ -563,7 +589,42 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 subject: None,
             }
         }
+        Obj::OwnAccount | Obj::Account | Obj::LockedAccount => {
+            let p = person().await;
+            if obj == Obj::LockedAccount {
+                store
+                    .lock_account(p, now + chrono::Duration::days(365 * 100))
+                    .await
+                    .unwrap();
+            }
+            Obtained {
+                id: p,
+                att: 0,
+                subject,
+            }
+        }
     }
+}
+
+/// Everything the database holds about a person's account that a request could change:
+/// the account (password, contact, lock), profile, employment, memberships, certificates
+/// and how many sessions are signed in to it.
+pub(super) async fn account_snapshot(app: &TestApp, id: i64) -> String {
+    let s = &app.state.store;
+    let sessions = s
+        .query_texts(&format!(
+            "SELECT 'sessions ' || count(*) AS t FROM session WHERE account_id = {id}"
+        ))
+        .await
+        .unwrap();
+    format!(
+        "{:?} {:?} {:?} {:?} {:?} {sessions:?}",
+        s.account(id).await.unwrap(),
+        s.profile(id).await.unwrap(),
+        s.bindings_of(id).await.unwrap(),
+        s.memberships_of_account(id).await.unwrap(),
+        s.certificates_of(id).await.unwrap(),
+    )
 }
 
 /// Everything the database holds about the object that an action could change.
@@ -641,6 +702,7 @@ pub(super) async fn snapshot(app: &TestApp, obj: Obj, id: i64) -> String {
             format!("{:?}", s.preset_opinions(yz).await.unwrap())
         }
         Obj::InviteTarget => format!("{:?}", s.memberships_of_account(id).await.unwrap()),
+        Obj::OwnAccount | Obj::Account | Obj::LockedAccount => account_snapshot(app, id).await,
         Obj::NewStaff => format!(
             "{:?}",
             s.account_by_identifier(NEW_STAFF_LOGIN)
