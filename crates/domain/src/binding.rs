@@ -250,6 +250,8 @@ pub fn withdraw_transfer(s: TransferState) -> Result<TransferState, TransitionEr
     }
 }
 
+crate::code::coded!(BindingState, TransferState);
+
 #[cfg(test)]
 mod tests {
     use super::*;

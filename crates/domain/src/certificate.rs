@@ -67,6 +67,8 @@ pub enum CertificateKind {
 }
 
 impl CertificateKind {
+    pub const ALL: [CertificateKind; 2] = [CertificateKind::Year, CertificateKind::Cycle];
+
     pub fn code(self) -> &'static str {
         match self {
             CertificateKind::Year => "year",
@@ -82,9 +84,7 @@ impl CertificateKind {
     }
 
     pub fn from_code(code: &str) -> Option<CertificateKind> {
-        [CertificateKind::Year, CertificateKind::Cycle]
-            .into_iter()
-            .find(|k| k.code() == code)
+        Self::ALL.into_iter().find(|k| k.code() == code)
     }
 }
 
@@ -101,6 +101,12 @@ pub enum CertificateState {
 }
 
 impl CertificateState {
+    pub const ALL: [CertificateState; 3] = [
+        CertificateState::Valid,
+        CertificateState::Superseded,
+        CertificateState::Revoked,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             CertificateState::Valid => "valid",
@@ -118,13 +124,7 @@ impl CertificateState {
     }
 
     pub fn from_code(code: &str) -> Option<CertificateState> {
-        [
-            CertificateState::Valid,
-            CertificateState::Superseded,
-            CertificateState::Revoked,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
+        Self::ALL.into_iter().find(|s| s.code() == code)
     }
 }
 
@@ -169,3 +169,5 @@ mod tests {
         assert_eq!(number(CertificateKind::Cycle, 2026, 7), "JXZQ202600000007");
     }
 }
+
+crate::code::coded!(CertificateKind, CertificateState);

@@ -337,11 +337,12 @@ impl ApplicationState {
     }
 
     /// Waiting at a level of the chain.
+    pub const OPEN: &'static [ApplicationState] =
+        &[ApplicationState::Pending, ApplicationState::InProgress];
+
+    /// Waiting at a level of the chain.
     pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            ApplicationState::Pending | ApplicationState::InProgress
-        )
+        ApplicationState::OPEN.contains(&self)
     }
 
     /// The applicant may change and submit it (again).
@@ -504,6 +505,8 @@ pub fn review_chain(above: &[(crate::org::OrgKind, Option<crate::org::OrgLevel>)
     }
     chain
 }
+
+crate::code::coded!(Promotion, ApplicationState);
 
 #[cfg(test)]
 mod tests {

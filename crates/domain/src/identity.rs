@@ -417,6 +417,8 @@ pub fn mask(number: &str) -> String {
     out
 }
 
+crate::code::coded!(DocumentType);
+
 #[cfg(test)]
 mod tests {
     use super::*;

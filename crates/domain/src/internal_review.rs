@@ -103,6 +103,8 @@ impl Recommendations {
     }
 }
 
+crate::code::coded!(ReviewChoice);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,12 +6,14 @@
 pub mod attachment;
 pub mod binding;
 pub mod certificate;
+pub mod code;
 pub mod credentials;
 pub mod cycle;
 pub mod hours;
 pub mod identity;
 pub mod import;
 pub mod internal_review;
+pub mod job;
 pub mod lockout;
 pub mod org;
 pub mod org_code;
@@ -26,5 +28,6 @@ pub mod verification;
 
 mod text;
 
+pub use code::Coded;
 pub use credentials::FieldError;
 pub use org::TransitionError;

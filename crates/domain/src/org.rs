@@ -520,6 +520,8 @@ impl OrgForm {
     }
 }
 
+crate::code::coded!(OrgKind, OrgLevel, OrgStatus, IdentifierKind);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -191,6 +191,8 @@ pub fn validate_short_text(
     Ok(s.to_owned())
 }
 
+crate::code::coded!(Discipline);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,6 +124,62 @@ impl DeclarationType {
     }
 }
 
+/// Where a record came from (学时来源).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RecordSource {
+    /// 本人申报.
+    #[serde(rename = "self")]
+    Own,
+    /// 单位代申报.
+    #[serde(rename = "unit")]
+    Unit,
+    /// 批量导入.
+    #[serde(rename = "import")]
+    Import,
+    /// 培训班结业: recorded when a class is completed.
+    #[serde(rename = "class")]
+    Class,
+    /// 在线学习: recorded when an online course is passed.
+    #[serde(rename = "online")]
+    Online,
+    /// 历史数据.
+    #[serde(rename = "legacy")]
+    Legacy,
+}
+
+impl RecordSource {
+    pub const ALL: [RecordSource; 6] = [
+        RecordSource::Own,
+        RecordSource::Unit,
+        RecordSource::Import,
+        RecordSource::Class,
+        RecordSource::Online,
+        RecordSource::Legacy,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RecordSource::Own => "self",
+            RecordSource::Unit => "unit",
+            RecordSource::Import => "import",
+            RecordSource::Class => "class",
+            RecordSource::Online => "online",
+            RecordSource::Legacy => "legacy",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordSource::Own => "本人申报",
+            RecordSource::Unit => "单位代申报",
+            RecordSource::Import => "批量导入",
+            RecordSource::Class => "培训班结业",
+            RecordSource::Online => "在线学习",
+            RecordSource::Legacy => "历史数据",
+        }
+    }
+}
+
 /// Where a record stands in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RecordState {
@@ -149,10 +205,15 @@ pub enum RecordState {
     /// it counts nowhere until then.
     #[serde(rename = "unit_draft")]
     UnitDraft,
+    /// Deleted: kept with its trail for the record's history, counted nowhere and shown to
+    /// nobody's list. Only a draft or returned record of the declarer, an unconfirmed 代申报 of
+    /// the unit, or an approved record removed by 培训信息维护 (with a reason) gets here.
+    #[serde(rename = "deleted")]
+    Deleted,
 }
 
 impl RecordState {
-    pub const ALL: [RecordState; 7] = [
+    pub const ALL: [RecordState; 8] = [
         RecordState::Draft,
         RecordState::Submitted,
         RecordState::UnderReview,
@@ -160,9 +221,40 @@ impl RecordState {
         RecordState::Rejected,
         RecordState::Returned,
         RecordState::UnitDraft,
+        RecordState::Deleted,
     ];
 
-    pub fn code(self) -> &'static str {
+    /// Waiting for a decision of the unit (待审核).
+    pub const PENDING: &'static [RecordState] = &[RecordState::Submitted, RecordState::UnderReview];
+
+    /// What the declarer may still change, send or delete.
+    pub const EDITABLE: &'static [RecordState] = &[RecordState::Draft, RecordState::Returned];
+
+    /// Decided by the unit.
+    pub const DECIDED: &'static [RecordState] = &[RecordState::Approved, RecordState::Rejected];
+
+    /// Counted in a person's progress: recognised, or claimed and waiting.
+    pub const IN_PROGRESS: &'static [RecordState] = &[
+        RecordState::Approved,
+        RecordState::Submitted,
+        RecordState::UnderReview,
+    ];
+
+    /// What needs someone's hand: waiting for the unit, returned to the declarer, or a unit's
+    /// declaration not yet confirmed.
+    pub const OPEN: &'static [RecordState] = &[
+        RecordState::Submitted,
+        RecordState::UnderReview,
+        RecordState::Returned,
+        RecordState::UnitDraft,
+    ];
+
+    /// Shown in a unit's lists: everything but the declarer's own drafts and deleted records.
+    pub fn reaches_unit(self) -> bool {
+        !matches!(self, RecordState::Draft | RecordState::Deleted)
+    }
+
+    pub const fn code(self) -> &'static str {
         match self {
             RecordState::Draft => "draft",
             RecordState::Submitted => "submitted",
@@ -171,10 +263,11 @@ impl RecordState {
             RecordState::Rejected => "rejected",
             RecordState::Returned => "returned",
             RecordState::UnitDraft => "unit_draft",
+            RecordState::Deleted => "deleted",
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub const fn label(self) -> &'static str {
         match self {
             RecordState::Draft => "暂存",
             RecordState::Submitted => "待审",
@@ -183,6 +276,7 @@ impl RecordState {
             RecordState::Rejected => "不通过",
             RecordState::Returned => "已退回",
             RecordState::UnitDraft => "代申报待确认",
+            RecordState::Deleted => "已删除",
         }
     }
 
@@ -192,7 +286,53 @@ impl RecordState {
 
     /// Waiting for a decision of the unit.
     pub fn is_pending(self) -> bool {
-        matches!(self, RecordState::Submitted | RecordState::UnderReview)
+        RecordState::PENDING.contains(&self)
+    }
+}
+
+/// A state filter of a record list: 待审核 (every waiting state) or one state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StateFilter {
+    /// The value of the filter in a query string.
+    pub code: &'static str,
+    pub label: &'static str,
+    pub states: &'static [RecordState],
+}
+
+/// The filters a record list offers, in the order shown: 待审核 first, then every state.
+pub const STATE_FILTERS: [StateFilter; 9] = [
+    StateFilter {
+        code: "pending",
+        label: "待审核",
+        states: RecordState::PENDING,
+    },
+    one_state(&[RecordState::Draft]),
+    one_state(&[RecordState::Submitted]),
+    one_state(&[RecordState::UnderReview]),
+    one_state(&[RecordState::Approved]),
+    one_state(&[RecordState::Rejected]),
+    one_state(&[RecordState::Returned]),
+    one_state(&[RecordState::Deleted]),
+    one_state(&[RecordState::UnitDraft]),
+];
+
+const fn one_state(state: &'static [RecordState; 1]) -> StateFilter {
+    StateFilter {
+        code: state[0].code(),
+        label: state[0].label(),
+        states: state,
+    }
+}
+
+impl StateFilter {
+    /// The filter a query string names; an unknown or empty value is no filter.
+    pub fn parse(code: &str) -> Option<StateFilter> {
+        STATE_FILTERS.into_iter().find(|f| f.code == code)
+    }
+
+    /// The filter of waiting records, a unit's queue by default.
+    pub fn pending() -> StateFilter {
+        STATE_FILTERS[0]
     }
 }
 
@@ -202,7 +342,7 @@ fn refuse<T>(message: impl Into<String>) -> Result<T, TransitionError> {
 
 /// The declarer may change a draft, or a record returned for correction.
 pub fn may_edit(s: RecordState) -> bool {
-    matches!(s, RecordState::Draft | RecordState::Returned)
+    RecordState::EDITABLE.contains(&s)
 }
 
 /// 送审: a draft, or a corrected returned record, goes to the unit.
@@ -213,6 +353,7 @@ pub fn submit(s: RecordState) -> Result<RecordState, TransitionError> {
         RecordState::Approved => refuse("该记录已审核通过，不能再次送审"),
         RecordState::Rejected => refuse("该记录已结案，不能再次送审"),
         RecordState::UnitDraft => refuse("单位代申报的记录由单位确认，不能送审"),
+        RecordState::Deleted => refuse("该记录已删除"),
     }
 }
 
@@ -628,6 +769,14 @@ pub fn is_late(year: i32, today: NaiveDate, deadline_override: Option<NaiveDate>
     today > deadline_override.unwrap_or_else(|| annual_deadline(year))
 }
 
+crate::code::coded!(
+    Category,
+    DeclarationType,
+    RecordSource,
+    RecordState,
+    HoursLimit
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1024,5 +1173,19 @@ mod tests {
         let _ = validate_record(&r, NaiveDate::MIN, &DeclarationRules::default());
         assert_eq!(days_covered(d(2023, 5, 8), d(2023, 5, 12)), 5);
         assert_eq!(days_covered(d(2023, 5, 12), d(2023, 5, 8)), 0);
+    }
+
+    #[test]
+    fn the_state_filters_name_every_state_once_and_pending_first() {
+        assert_eq!(StateFilter::parse("pending"), Some(StateFilter::pending()));
+        assert_eq!(StateFilter::pending().states, RecordState::PENDING);
+        for s in RecordState::ALL {
+            let f = StateFilter::parse(s.code()).expect("a filter for every state");
+            assert_eq!(f.states, &[s]);
+            assert_eq!(f.label, s.label());
+        }
+        assert_eq!(STATE_FILTERS.len(), RecordState::ALL.len() + 1);
+        assert_eq!(StateFilter::parse(""), None);
+        assert_eq!(StateFilter::parse("approved'--"), None);
     }
 }

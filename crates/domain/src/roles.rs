@@ -268,6 +268,8 @@ pub fn check_removal(current_admins: u32, target_is_admin: bool) -> Result<(), T
     Ok(())
 }
 
+crate::code::coded!(MembershipState);
+
 #[cfg(test)]
 mod tests {
     use super::*;

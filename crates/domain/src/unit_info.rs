@@ -152,6 +152,8 @@ pub fn validate_affiliation(input: &str) -> Result<String, FieldError> {
     }
 }
 
+crate::code::coded!(Nature, Affiliation);
+
 #[cfg(test)]
 mod tests {
     use super::*;

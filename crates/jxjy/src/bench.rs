@@ -271,8 +271,8 @@ async fn demo_units(app: &AppState) -> anyhow::Result<Vec<i64>> {
     Ok(app
         .store
         .organizations(&OrgFilter {
-            kind: Some("unit".into()),
-            status: Some("approved".into()),
+            kind: Some(domain::org::OrgKind::Unit),
+            status: Some(domain::org::OrgStatus::Approved),
             per_page: 100,
             ..Default::default()
         })
@@ -433,7 +433,13 @@ async fn record_figures(app: &AppState, n: u64) -> anyhow::Result<()> {
         let t = Instant::now();
         let changed = app
             .store
-            .decide_records(&ids, focus, "approved", &step, app.now())
+            .decide_records(
+                &ids,
+                focus,
+                domain::record::RecordState::Approved,
+                &step,
+                app.now(),
+            )
             .await?;
         times.push(t.elapsed());
         batch = ids.len();

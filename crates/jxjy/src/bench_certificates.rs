@@ -125,7 +125,7 @@ pub async fn run(app: &AppState, n: u64) -> anyhow::Result<()> {
         .create_job(
             web::certificates::batch::KIND,
             &format!("{{\"year\":{YEAR}}}"),
-            "queued",
+            domain::job::JobState::Queued,
             "",
             row.account_id,
             Some(unit),
@@ -141,9 +141,9 @@ pub async fn run(app: &AppState, n: u64) -> anyhow::Result<()> {
         .await?
         .ok_or_else(|| anyhow::anyhow!("job vanished"))?;
     anyhow::ensure!(
-        done.state == "done",
+        done.state == domain::job::JobState::Done,
         "batch ended {}: {}",
-        done.state,
+        done.state.code(),
         done.error
     );
     let outcome: serde_json::Value = serde_json::from_str(&done.result)?;

@@ -2,6 +2,7 @@
 //! sees the preview, starts the import and waits for the job; prints the times and the peak
 //! memory of the import alone.
 
+use domain::job::JobState;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -102,7 +103,7 @@ pub async fn run(app: &AppState, rows: usize) -> anyhow::Result<()> {
             .job(job)
             .await?
             .ok_or_else(|| anyhow::anyhow!("job {job} is gone"))?;
-        if j.state == "done" || j.state == "failed" {
+        if matches!(j.state, JobState::Done | JobState::Failed) {
             break j;
         }
         if t.elapsed() > Duration::from_secs(600) {
@@ -114,7 +115,7 @@ pub async fn run(app: &AppState, rows: usize) -> anyhow::Result<()> {
         "the import job: check again and store {} rows      {:>8.2} s  ({})",
         done.total,
         t.elapsed().as_secs_f64(),
-        done.state
+        done.state.code()
     );
     println!(
         "whole import, upload to the last row                {:>8.2} s  (aim: under 10 s)",
@@ -172,7 +173,12 @@ async fn staffed(app: &AppState, unit: i64, n: usize) -> anyhow::Result<Vec<(Str
             )
             .await?;
         app.store
-            .request_binding(id, unit, "confirmed", app.now())
+            .request_binding(
+                id,
+                unit,
+                domain::binding::BindingState::Confirmed,
+                app.now(),
+            )
             .await?;
         out.push((doc, name));
     }

@@ -4,15 +4,17 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, TransactionTrait, Value};
 
-use crate::organizations::escape_like;
-use crate::{ChangeError, Page, Store};
+use domain::binding::{BindingState, TransferState};
 
-#[derive(Debug, Clone, FromQueryResult)]
+use crate::organizations::escape_like;
+use crate::{ChangeError, Page, Store, from_row};
+
+#[derive(Debug, Clone)]
 pub struct Binding {
     pub id: i64,
     pub account_id: i64,
     pub unit_id: i64,
-    pub state: String,
+    pub state: BindingState,
     pub reason: String,
     pub requested_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -20,17 +22,21 @@ pub struct Binding {
     pub unit_name: String,
 }
 
+from_row!(Binding {
+    id, account_id, unit_id, reason, requested_at, decided_at, ended_at, unit_name,
+} coded { state });
+
 const BINDING: &str = "SELECT b.id, b.account_id, b.unit_id, b.state, b.reason, b.requested_at, \
      b.decided_at, b.ended_at, o.name AS unit_name FROM binding b JOIN organization o ON o.id = b.unit_id";
 
-#[derive(Debug, Clone, FromQueryResult)]
+#[derive(Debug, Clone)]
 pub struct Transfer {
     pub id: i64,
     pub account_id: i64,
     pub from_unit_id: i64,
     pub to_unit_id: i64,
     pub reason: String,
-    pub state: String,
+    pub state: TransferState,
     pub opinion: String,
     pub created_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -40,13 +46,18 @@ pub struct Transfer {
     pub doc_number: String,
 }
 
+from_row!(Transfer {
+    id, account_id, from_unit_id, to_unit_id, reason, opinion, created_at, decided_at,
+    from_unit_name, to_unit_name, real_name, doc_number,
+} coded { state });
+
 const TRANSFER: &str = "SELECT t.id, t.account_id, t.from_unit_id, t.to_unit_id, t.reason, t.state, \
      t.opinion, t.created_at, t.decided_at, f.name AS from_unit_name, u.name AS to_unit_name, \
      a.real_name, a.doc_number FROM transfer t JOIN organization f ON f.id = t.from_unit_id \
      JOIN organization u ON u.id = t.to_unit_id JOIN account a ON a.id = t.account_id";
 
 /// One line of a staff list.
-#[derive(Debug, Clone, FromQueryResult)]
+#[derive(Debug, Clone)]
 pub struct StaffRow {
     pub binding_id: i64,
     pub account_id: i64,
@@ -54,13 +65,18 @@ pub struct StaffRow {
     pub gender: Option<String>,
     pub doc_number: String,
     pub mobile: String,
-    pub state: String,
+    pub state: BindingState,
     pub unit_id: i64,
     pub unit_name: String,
     pub series_code: Option<String>,
     pub level_code: Option<String>,
     pub requested_at: DateTime<Utc>,
 }
+
+from_row!(StaffRow {
+    binding_id, account_id, real_name, gender, doc_number, mobile, unit_id, unit_name,
+    series_code, level_code, requested_at,
+} coded { state });
 
 #[derive(Debug, Clone, Default)]
 pub struct StaffFilter {
@@ -70,8 +86,8 @@ pub struct StaffFilter {
     pub doc_number: Option<String>,
     pub series_code: Option<String>,
     pub level_code: Option<String>,
-    /// "requested" or "confirmed"; both when None.
-    pub state: Option<String>,
+    /// Waiting or confirmed; both (every open binding) when None.
+    pub state: Option<BindingState>,
     /// Column to sort by: "name", "unit", "requested_at" (default).
     pub sort: Option<String>,
     pub page: u64,
@@ -93,7 +109,7 @@ impl Store {
         &self,
         account: i64,
         unit: i64,
-        state: &str,
+        state: BindingState,
         now: DateTime<Utc>,
     ) -> Result<Option<i64>, DbErr> {
         let r = self
@@ -104,10 +120,10 @@ impl Store {
                 [
                     account.into(),
                     unit.into(),
-                    state.into(),
+                    state.code().into(),
                     account.into(),
                     now.into(),
-                    (state == "confirmed").then_some(now).into(),
+                    (state == BindingState::Confirmed).then_some(now).into(),
                 ],
             ))
             .await;
@@ -151,13 +167,13 @@ impl Store {
         &self,
         id: i64,
         unit: i64,
-        from: &str,
-        to: &str,
+        from: BindingState,
+        to: BindingState,
         reason: &str,
         by: i64,
         now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
-        let closes = to == "refused" || to == "ended";
+        let closes = !to.is_open();
         let sql = if closes {
             "UPDATE binding SET state = ?, reason = ?, decided_by = ?, decided_at = COALESCE(decided_at, ?), \
              ended_at = ?, open_key = NULL WHERE id = ? AND unit_id = ? AND state = ?"
@@ -171,14 +187,14 @@ impl Store {
             .execute_raw(self.stmt(
                 sql,
                 [
-                    to.into(),
+                    to.code().into(),
                     reason.into(),
                     by.into(),
                     now.into(),
                     ended.into(),
                     id.into(),
                     unit.into(),
-                    from.into(),
+                    from.code().into(),
                 ],
             ))
             .await?;
@@ -191,12 +207,12 @@ impl Store {
             "b.unit_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = ?)".to_owned(),
         ];
         let mut vals: Vec<Value> = vec![f.within.into()];
-        match f.state.as_deref() {
-            Some(s @ ("requested" | "confirmed")) => {
+        match f.state.filter(|s| s.is_open()) {
+            Some(s) => {
                 wh.push("b.state = ?".into());
-                vals.push(s.into());
+                vals.push(s.code().into());
             }
-            _ => wh.push("b.open_key IS NOT NULL".into()),
+            None => wh.push("b.open_key IS NOT NULL".into()),
         }
         // Filters on the person are subqueries: each is evaluated once, and the
         // count then needs no join at all.
@@ -384,10 +400,14 @@ impl Store {
         .await
     }
 
-    pub async fn transfers_to(&self, unit: i64, state: &str) -> Result<Vec<Transfer>, DbErr> {
+    pub async fn transfers_to(
+        &self,
+        unit: i64,
+        state: TransferState,
+    ) -> Result<Vec<Transfer>, DbErr> {
         Transfer::find_by_statement(self.stmt(
             &format!("{TRANSFER} WHERE t.to_unit_id = ? AND t.state = ? ORDER BY t.created_at"),
-            [unit.into(), state.into()],
+            [unit.into(), state.code().into()],
         ))
         .all(self.db())
         .await
@@ -397,7 +417,7 @@ impl Store {
     pub async fn close_transfer(
         &self,
         id: i64,
-        to: &str,
+        to: TransferState,
         opinion: &str,
         by: i64,
         now: DateTime<Utc>,
@@ -407,7 +427,7 @@ impl Store {
             .execute_raw(self.stmt(
                 "UPDATE transfer SET state = ?, opinion = ?, decided_by = ?, decided_at = ?, open_key = NULL \
                  WHERE id = ? AND state = 'requested'",
-                [to.into(), opinion.into(), by.into(), now.into(), id.into()],
+                [to.code().into(), opinion.into(), by.into(), now.into(), id.into()],
             ))
             .await?;
         crate::one_row(&r)

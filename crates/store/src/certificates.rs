@@ -5,32 +5,38 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, TransactionTrait};
 
-use crate::records::StaffYearFilter;
-use crate::{Page, Store};
+use domain::certificate::{CertificateKind, CertificateState};
 
-#[derive(Debug, Clone, FromQueryResult)]
+use crate::records::StaffYearFilter;
+use crate::{Page, Store, from_row};
+
+#[derive(Debug, Clone)]
 pub struct Certificate {
     pub id: i64,
     pub number: String,
     pub code: String,
-    pub kind: String,
+    pub kind: CertificateKind,
     pub account_id: i64,
     pub unit_id: i64,
     pub year: Option<i32>,
     pub cycle_id: Option<i64>,
     pub facts: String,
-    pub state: String,
+    pub state: CertificateState,
     pub superseded_by: Option<i64>,
     pub issued_at: DateTime<Utc>,
     pub revision: i32,
 }
+
+from_row!(Certificate {
+    id, number, code, account_id, unit_id, year, cycle_id, facts, superseded_by, issued_at, revision,
+} coded { kind, state });
 
 const CERTIFICATE: &str = "SELECT id, number, code, kind, account_id, unit_id, year, cycle_id, facts, \
      state, superseded_by, issued_at, revision FROM certificate";
 
 /// A certificate to issue.
 pub struct NewCertificate<'a> {
-    pub kind: &'a str,
+    pub kind: CertificateKind,
     pub account_id: i64,
     pub unit_id: i64,
     pub year: Option<i32>,
@@ -100,7 +106,7 @@ impl Store {
                     [
                         old.into(),
                         c.account_id.into(),
-                        c.kind.into(),
+                        c.kind.code().into(),
                         c.year.into(),
                         c.cycle_id.into(),
                     ],
@@ -124,7 +130,7 @@ impl Store {
                     first_number.into(),
                     revision.into(),
                     c.code.into(),
-                    c.kind.into(),
+                    c.kind.code().into(),
                     c.account_id.into(),
                     c.unit_id.into(),
                     c.year.into(),
@@ -191,7 +197,7 @@ impl Store {
     pub async fn valid_certificate(
         &self,
         account: i64,
-        kind: &str,
+        kind: CertificateKind,
         year: Option<i32>,
         cycle: Option<i64>,
     ) -> Result<Option<Certificate>, DbErr> {
@@ -200,7 +206,12 @@ impl Store {
                 "{CERTIFICATE} WHERE account_id = ? AND kind = ? AND state = 'valid' \
                  AND (year = ? OR cycle_id = ?)"
             ),
-            [account.into(), kind.into(), year.into(), cycle.into()],
+            [
+                account.into(),
+                kind.code().into(),
+                year.into(),
+                cycle.into(),
+            ],
         ))
         .one(self.db())
         .await

@@ -6,25 +6,34 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, TransactionTrait, Value};
 
-use crate::organizations::escape_like;
-use crate::{ChangeError, Page, Store};
+use domain::code::sql_list;
+use domain::cycle::{ApplicationState, Promotion};
+use domain::org::OrgKind;
+use domain::record::{Category, RecordState};
 
-#[derive(Debug, Clone, FromQueryResult)]
+use crate::organizations::escape_like;
+use crate::{ChangeError, Page, Store, from_row};
+
+#[derive(Debug, Clone)]
 pub struct Above {
     pub id: i64,
-    pub kind: String,
+    pub kind: OrgKind,
     pub level: Option<String>,
     pub name: String,
 }
 
-#[derive(Debug, Clone, FromQueryResult)]
+from_row!(Above { id, level, name } coded { kind });
+
+#[derive(Debug, Clone)]
 pub struct EntryRow {
     pub year: i32,
-    pub category: String,
+    pub category: Category,
     pub course_name: String,
     pub recognised_tenths: i64,
     pub end_date: NaiveDate,
 }
+
+from_row!(EntryRow { year, course_name, recognised_tenths, end_date } coded { category });
 
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct YearRequirementRow {
@@ -37,7 +46,7 @@ pub struct YearRequirementRow {
 pub struct NewCycle<'a> {
     pub account_id: i64,
     pub unit_id: i64,
-    pub promotion: &'a str,
+    pub promotion: Promotion,
     pub target_qualification: &'a str,
     pub target_level: &'a str,
     pub discipline: &'a str,
@@ -52,12 +61,12 @@ pub struct NewCycle<'a> {
     pub met: bool,
 }
 
-#[derive(Debug, Clone, FromQueryResult)]
+#[derive(Debug, Clone)]
 pub struct Cycle {
     pub id: i64,
     pub account_id: i64,
     pub unit_id: i64,
-    pub promotion: String,
+    pub promotion: Promotion,
     pub target_qualification: String,
     pub target_level: String,
     pub discipline: String,
@@ -67,7 +76,7 @@ pub struct Cycle {
     pub year_from: i32,
     pub year_to: i32,
     pub includes_current: bool,
-    pub state: String,
+    pub state: ApplicationState,
     pub level: i32,
     pub chain: String,
     pub reviewer_id: Option<i64>,
@@ -82,6 +91,13 @@ pub struct Cycle {
     pub unit_name: String,
     pub reviewer_name: Option<String>,
 }
+
+from_row!(Cycle {
+    id, account_id, unit_id, target_qualification, target_level, discipline, series_code,
+    qualification_date, applied_on, year_from, year_to, includes_current, level, chain,
+    reviewer_id, frozen, met, opinion, created_at, submitted_at, version, real_name, doc_number,
+    unit_name, reviewer_name,
+} coded { promotion, state });
 
 impl Cycle {
     /// The reviewing organisations, unit first.
@@ -124,9 +140,9 @@ pub struct CycleStep<'a> {
 /// A state change: from where the actor saw it to where the rules put it.
 #[derive(Debug, Clone)]
 pub struct CycleChange<'a> {
-    pub from_state: &'a str,
+    pub from_state: ApplicationState,
     pub from_level: i32,
-    pub to_state: &'a str,
+    pub to_state: ApplicationState,
     pub to_level: i32,
     pub reviewer_id: Option<i64>,
     pub opinion: &'a str,
@@ -140,7 +156,7 @@ pub struct CycleFilter {
     pub reviewer_id: Option<i64>,
     /// Applications of this organisation's subtree, any state (queries).
     pub within: Option<i64>,
-    pub state: Option<String>,
+    pub state: Option<ApplicationState>,
     pub name: Option<String>,
     pub doc_number: Option<String>,
     pub discipline: Option<String>,
@@ -171,9 +187,14 @@ impl Store {
     ) -> Result<Vec<EntryRow>, DbErr> {
         EntryRow::find_by_statement(self.stmt(
             "SELECT year, category, course_name, COALESCE(recognised_tenths, 0) AS recognised_tenths, end_date \
-             FROM ce_record WHERE account_id = ? AND state = 'approved' AND year BETWEEN ? AND ? \
+             FROM ce_record WHERE account_id = ? AND state = ? AND year BETWEEN ? AND ? \
              ORDER BY year, end_date, id",
-            [account.into(), from.into(), to.into()],
+            [
+                account.into(),
+                RecordState::Approved.code().into(),
+                from.into(),
+                to.into(),
+            ],
         ))
         .all(self.db())
         .await
@@ -227,7 +248,7 @@ impl Store {
                 [
                     c.account_id.into(),
                     c.unit_id.into(),
-                    c.promotion.into(),
+                    c.promotion.code().into(),
                     c.target_qualification.into(),
                     c.target_level.into(),
                     c.discipline.into(),
@@ -325,7 +346,7 @@ impl Store {
                  decided_at = CASE WHEN ? THEN ? ELSE decided_at END, version = version + 1 \
                  WHERE id = ? AND state = ? AND level = ?",
                 [
-                    ch.to_state.into(),
+                    ch.to_state.code().into(),
                     ch.to_level.into(),
                     ch.reviewer_id.into(),
                     ch.opinion.into(),
@@ -333,7 +354,7 @@ impl Store {
                     ch.closes.into(),
                     now.into(),
                     id.into(),
-                    ch.from_state.into(),
+                    ch.from_state.code().into(),
                     ch.from_level.into(),
                 ],
             ))
@@ -349,7 +370,7 @@ impl Store {
     pub async fn resubmit_cycle(
         &self,
         id: i64,
-        from_state: &str,
+        from_state: ApplicationState,
         applied_on: NaiveDate,
         years: (i32, i32, bool),
         chain: &[i64],
@@ -376,7 +397,7 @@ impl Store {
                     met.into(),
                     now.into(),
                     id.into(),
-                    from_state.into(),
+                    from_state.code().into(),
                 ],
             ))
             .await?;
@@ -390,7 +411,10 @@ impl Store {
         let mut wh: Vec<String> = Vec::new();
         let mut vals: Vec<Value> = Vec::new();
         if let Some(r) = f.reviewer_id {
-            wh.push("c.reviewer_id = ? AND c.state IN ('pending', 'in_progress')".into());
+            wh.push(format!(
+                "c.reviewer_id = ? AND c.state IN {}",
+                sql_list(ApplicationState::OPEN)
+            ));
             vals.push(r.into());
         }
         if let Some(w) = f.within {
@@ -399,9 +423,9 @@ impl Store {
             );
             vals.push(w.into());
         }
-        if let Some(s) = f.state.as_deref().filter(|s| !s.is_empty()) {
+        if let Some(s) = f.state {
             wh.push("c.state = ?".into());
-            vals.push(s.into());
+            vals.push(s.code().into());
         }
         crate::person_filter(
             &mut wh,
@@ -461,7 +485,10 @@ impl Store {
         crate::count_of(
             self.db()
                 .query_one_raw(self.stmt(
-                    "SELECT COUNT(*) AS n FROM cycle_check WHERE reviewer_id = ? AND state IN ('pending', 'in_progress')",
+                    &format!(
+                        "SELECT COUNT(*) AS n FROM cycle_check WHERE reviewer_id = ? AND state IN {}",
+                        sql_list(ApplicationState::OPEN)
+                    ),
                     [org.into()],
                 ))
                 .await?,

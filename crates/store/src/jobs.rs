@@ -6,14 +6,16 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult};
 
-use crate::{ChangeError, Store};
+use domain::job::JobState;
 
-#[derive(Debug, Clone, FromQueryResult)]
+use crate::{ChangeError, Store, from_row};
+
+#[derive(Debug, Clone)]
 pub struct Job {
     pub id: i64,
     pub kind: String,
     pub args: String,
-    pub state: String,
+    pub state: JobState,
     pub done: i64,
     pub total: i64,
     pub result: String,
@@ -25,6 +27,11 @@ pub struct Job {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
+from_row!(Job {
+    id, kind, args, done, total, result, error, created_by, org_id, created_at, started_at,
+    finished_at,
+} coded { state });
+
 const JOB: &str = "SELECT id, kind, args, state, done, total, result, error, created_by, org_id, \
      created_at, started_at, finished_at FROM job";
 
@@ -35,7 +42,7 @@ impl Store {
         &self,
         kind: &str,
         args: &str,
-        state: &str,
+        state: JobState,
         result: &str,
         created_by: i64,
         org_id: Option<i64>,
@@ -49,7 +56,7 @@ impl Store {
                 [
                     kind.into(),
                     args.into(),
-                    state.into(),
+                    state.code().into(),
                     result.into(),
                     created_by.into(),
                     org_id.into(),

@@ -249,3 +249,71 @@ pub(crate) fn page_bounds(page: u64, per_page: u64) -> (u64, u64) {
     let page = page.clamp(1, 1_000_000);
     (page, per_page)
 }
+
+/// A column holding one of the domain's codes. A code the domain does not know (written by a
+/// migration gone wrong or another program) is an error where it is read, never quietly some
+/// other value.
+pub(crate) fn coded<T: domain::Coded>(
+    row: &sea_orm::QueryResult,
+    pre: &str,
+    column: &str,
+) -> Result<T, DbErr> {
+    let code: String = row.try_get(pre, column)?;
+    T::from_code(&code).ok_or_else(|| {
+        DbErr::Type(format!(
+            "unknown code {code:?} in column {column} ({})",
+            std::any::type_name::<T>()
+        ))
+    })
+}
+
+/// The bound values of a set of codes, for an `IN (…)` of [`placeholders`].
+pub(crate) fn code_values<T: domain::Coded>(values: &[T]) -> Vec<sea_orm::Value> {
+    values
+        .iter()
+        .map(|v| sea_orm::Value::from(v.code()))
+        .collect()
+}
+
+/// Implements `FromQueryResult` for a row struct whose fields are read by their own names:
+/// the `plain` ones as they are, the `coded` ones through [`coded`].
+macro_rules! from_row {
+    ($t:ident { $($plain:ident),* $(,)? } coded { $($code:ident),* $(,)? }) => {
+        impl sea_orm::FromQueryResult for $t {
+            fn from_query_result(
+                row: &sea_orm::QueryResult,
+                pre: &str,
+            ) -> Result<Self, sea_orm::DbErr> {
+                Ok($t {
+                    $($plain: row.try_get(pre, stringify!($plain))?,)*
+                    $($code: $crate::coded(row, pre, stringify!($code))?,)*
+                })
+            }
+        }
+    };
+}
+
+pub(crate) use from_row;
+
+#[cfg(test)]
+mod code_tests {
+    use domain::record::RecordState;
+
+    #[tokio::test]
+    async fn an_unknown_state_in_a_row_is_an_error() {
+        let store = crate::Store::connect("sqlite::memory:").await.unwrap();
+        let row = sea_orm::ConnectionTrait::query_one_raw(
+            store.db(),
+            store.stmt("SELECT 'approved' AS a, 'aproved' AS b", []),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            crate::coded::<RecordState>(&row, "", "a").unwrap(),
+            RecordState::Approved
+        );
+        let err = crate::coded::<RecordState>(&row, "", "b").unwrap_err();
+        assert!(err.to_string().contains("aproved"), "{err}");
+    }
+}

@@ -3,23 +3,30 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, TransactionTrait};
 
-use crate::{ChangeError, Store};
+use domain::org::OrgKind;
+use domain::roles::MembershipState;
 
-#[derive(Debug, Clone, FromQueryResult)]
+use crate::{ChangeError, Store, code_values, from_row};
+
+#[derive(Debug, Clone)]
 pub struct Membership {
     pub id: i64,
     pub organization_id: i64,
     pub account_id: i64,
-    pub state: String,
+    pub state: MembershipState,
     pub roles: i32,
     pub created_at: DateTime<Utc>,
     /// Joined for display.
     pub org_name: String,
-    pub org_kind: String,
+    pub org_kind: OrgKind,
     pub real_name: String,
     pub login_name: String,
     pub doc_number: String,
 }
+
+from_row!(Membership {
+    id, organization_id, account_id, roles, created_at, org_name, real_name, login_name, doc_number,
+} coded { state, org_kind });
 
 const SELECT: &str = "SELECT m.id, m.organization_id, m.account_id, m.state, m.roles, m.created_at, \
      o.name AS org_name, o.kind AS org_kind, a.real_name, a.login_name, a.doc_number \
@@ -35,9 +42,10 @@ impl Store {
         account: i64,
         roles: i32,
         by: Option<i64>,
-        state: &str,
+        state: MembershipState,
         now: DateTime<Utc>,
     ) -> Result<bool, DbErr> {
+        let state = state.code();
         let r = self
             .db()
             .execute_raw(self.stmt(
@@ -124,13 +132,13 @@ impl Store {
     pub async fn change_membership(
         &self,
         id: i64,
-        from: &[&str],
-        to: &str,
+        from: &[MembershipState],
+        to: MembershipState,
         roles: Option<i32>,
         now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
         let placeholders = vec!["?"; from.len()].join(", ");
-        let mut vals: Vec<sea_orm::Value> = vec![to.into(), now.into()];
+        let mut vals: Vec<sea_orm::Value> = vec![to.code().into(), now.into()];
         let roles_sql = match roles {
             Some(r) => {
                 vals.push(r.into());
@@ -139,7 +147,7 @@ impl Store {
             None => "",
         };
         vals.push(id.into());
-        vals.extend(from.iter().map(|s| (*s).into()));
+        vals.extend(code_values(from));
         let r = self
             .db()
             .execute_raw(self.stmt(
@@ -160,7 +168,7 @@ impl Store {
         &self,
         id: i64,
         org: i64,
-        to: &str,
+        to: MembershipState,
         roles: i32,
         admin_bit: i32,
         now: DateTime<Utc>,
@@ -176,7 +184,13 @@ impl Store {
             .execute_raw(self.stmt(
                 "UPDATE membership SET state = ?, roles = ?, decided_at = ? \
                  WHERE id = ? AND organization_id = ? AND state IN ('invited', 'active')",
-                [to.into(), roles.into(), now.into(), id.into(), org.into()],
+                [
+                    to.code().into(),
+                    roles.into(),
+                    now.into(),
+                    id.into(),
+                    org.into(),
+                ],
             ))
             .await
             .map_err(ChangeError::from)?;

@@ -3,12 +3,14 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, TransactionTrait, Value};
 
-use crate::{ChangeError, Page, Store};
+use domain::org::{OrgKind, OrgStatus};
 
-#[derive(Debug, Clone, FromQueryResult)]
+use crate::{ChangeError, Page, Store, from_row};
+
+#[derive(Debug, Clone)]
 pub struct Organization {
     pub id: i64,
-    pub kind: String,
+    pub kind: OrgKind,
     pub level: Option<String>,
     pub name: String,
     pub region_code: String,
@@ -19,7 +21,7 @@ pub struct Organization {
     pub contact_name: String,
     pub contact_phone: String,
     pub address: String,
-    pub status: String,
+    pub status: OrgStatus,
     pub decision_reason: String,
     pub registered_by: Option<i64>,
     pub created_at: DateTime<Utc>,
@@ -38,6 +40,13 @@ pub struct Organization {
     pub affiliation: String,
 }
 
+from_row!(Organization {
+    id, level, name, region_code, parent_id, id_kind, id_code, legal_rep, contact_name,
+    contact_phone, address, decision_reason, registered_by, created_at, decided_at, parent_name,
+    region_name, registrant_name, pending_parent_id, pending_reason, email, postcode, functions,
+    nature, affiliation,
+} coded { kind, status });
+
 /// What the organisation's administrator keeps up to date on its information page.
 #[derive(Debug, Clone, Default)]
 pub struct OrgContact {
@@ -54,7 +63,7 @@ pub struct OrgContact {
 
 #[derive(Debug, Clone)]
 pub struct NewOrganization {
-    pub kind: String,
+    pub kind: OrgKind,
     pub level: Option<String>,
     pub name: String,
     pub region_code: String,
@@ -65,7 +74,7 @@ pub struct NewOrganization {
     pub contact_name: String,
     pub contact_phone: String,
     pub address: String,
-    pub status: String,
+    pub status: OrgStatus,
     pub registered_by: Option<i64>,
 }
 
@@ -90,8 +99,8 @@ const SELECT: &str = "SELECT o.id, o.kind, o.level, o.name, o.region_code, o.par
 pub struct OrgFilter {
     /// Only organisations in this organisation's subtree (itself included).
     pub within: Option<i64>,
-    pub kind: Option<String>,
-    pub status: Option<String>,
+    pub kind: Option<OrgKind>,
+    pub status: Option<OrgStatus>,
     pub parent_id: Option<i64>,
     pub name: Option<String>,
     pub region_prefix: Option<String>,
@@ -113,7 +122,7 @@ impl Store {
              legal_rep, contact_name, contact_phone, address, status, decision_reason, registered_by, \
              created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, 0) RETURNING id",
             [
-                n.kind.into(),
+                n.kind.code().into(),
                 n.level.into(),
                 n.name.into(),
                 n.region_code.into(),
@@ -124,7 +133,7 @@ impl Store {
                 n.contact_name.into(),
                 n.contact_phone.into(),
                 n.address.into(),
-                n.status.into(),
+                n.status.code().into(),
                 n.registered_by.into(),
                 now.into(),
             ],
@@ -193,13 +202,13 @@ impl Store {
             wh.push("o.id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = ?)".into());
             vals.push(w.into());
         }
-        if let Some(k) = &f.kind {
+        if let Some(k) = f.kind {
             wh.push("o.kind = ?".into());
-            vals.push(k.clone().into());
+            vals.push(k.code().into());
         }
-        if let Some(s) = &f.status {
+        if let Some(s) = f.status {
             wh.push("o.status = ?".into());
-            vals.push(s.clone().into());
+            vals.push(s.code().into());
         }
         if let Some(p) = f.parent_id {
             wh.push("o.parent_id = ?".into());
@@ -304,7 +313,7 @@ impl Store {
     pub async fn decide_organization(
         &self,
         id: i64,
-        status: &str,
+        status: OrgStatus,
         reason: &str,
         by: i64,
         now: DateTime<Utc>,
@@ -315,7 +324,7 @@ impl Store {
                 "UPDATE organization SET status = ?, decision_reason = ?, decided_by = ?, \
                  decided_at = ?, version = version + 1 WHERE id = ? AND status = 'applied'",
                 [
-                    status.into(),
+                    status.code().into(),
                     reason.into(),
                     by.into(),
                     now.into(),

@@ -5,15 +5,18 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, TransactionTrait, Value};
 
+use domain::code::sql_list;
+use domain::record::{Category, DeclarationType, RecordSource, RecordState};
+
 use crate::organizations::escape_like;
-use crate::{ChangeError, Page, Store, count_of, placeholders};
+use crate::{ChangeError, Page, Store, code_values, count_of, from_row, placeholders};
 
 /// What a declarer types; the same for a new record and for a correction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordFields {
     pub year: i32,
-    pub category: String,
-    pub declaration: String,
+    pub category: Category,
+    pub declaration: DeclarationType,
     pub course_name: String,
     pub study_form: String,
     pub institution_id: Option<i64>,
@@ -50,20 +53,20 @@ pub struct NewRecord<'a> {
     pub unit_id: i64,
     pub declared_by: i64,
     pub declared_for_org: Option<i64>,
-    pub source: &'a str,
-    pub state: &'a str,
+    pub source: RecordSource,
+    pub state: RecordState,
     pub recognised_tenths: Option<i64>,
     pub import_key: Option<String>,
 }
 
-#[derive(Debug, Clone, FromQueryResult)]
+#[derive(Debug, Clone)]
 pub struct Record {
     pub id: i64,
     pub account_id: i64,
     pub unit_id: i64,
     pub year: i32,
-    pub category: String,
-    pub declaration: String,
+    pub category: Category,
+    pub declaration: DeclarationType,
     pub course_name: String,
     pub study_form: String,
     pub institution_id: Option<i64>,
@@ -78,8 +81,8 @@ pub struct Record {
     pub content: String,
     pub location: String,
     pub remarks: String,
-    pub source: String,
-    pub state: String,
+    pub source: RecordSource,
+    pub state: RecordState,
     pub opinion: String,
     pub declared_by: i64,
     pub declared_for_org: Option<i64>,
@@ -91,6 +94,13 @@ pub struct Record {
     pub doc_number: String,
     pub unit_name: String,
 }
+
+from_row!(Record {
+    id, account_id, unit_id, year, course_name, study_form, institution_id, institution_name,
+    start_date, end_date, claimed_tenths, recognised_tenths, matches_specialty, main_author, passed,
+    content, location, remarks, opinion, declared_by, declared_for_org, created_at, submitted_at,
+    decided_at, version, real_name, doc_number, unit_name,
+} coded { category, declaration, source, state });
 
 const RECORD: &str = "SELECT c.id, c.account_id, c.unit_id, c.year, c.category, c.declaration, \
      c.course_name, c.study_form, c.institution_id, c.institution_name, c.start_date, c.end_date, \
@@ -116,9 +126,9 @@ pub struct RecordFilter {
     pub account_id: Option<i64>,
     pub unit_id: Option<i64>,
     pub year: Option<i32>,
-    /// A state code, or "pending" for submitted and under review.
-    pub state: Option<String>,
-    pub category: Option<String>,
+    /// The states shown; none for every state but deleted.
+    pub states: Option<&'static [RecordState]>,
+    pub category: Option<Category>,
     pub name: Option<String>,
     pub doc_number: Option<String>,
     pub course: Option<String>,
@@ -170,13 +180,32 @@ pub(crate) fn rule_for(year: &str, series: &str, region: &str) -> String {
 
 /// Approved hours per category and the hours still waiting, summed in SQL (cast, because
 /// PostgreSQL sums bigints as numeric).
-const SUMS: &str = "CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'public' THEN c.recognised_tenths ELSE 0 END) AS BIGINT) AS public_tenths, \
-     CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'professional' THEN c.recognised_tenths ELSE 0 END) AS BIGINT) AS professional_tenths, \
-     CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'elective' THEN c.recognised_tenths ELSE 0 END) AS BIGINT) AS elective_tenths, \
-     CAST(SUM(CASE WHEN c.state IN ('submitted', 'under_review') THEN c.claimed_tenths ELSE 0 END) AS BIGINT) AS pending_tenths, \
-     CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'public' THEN 1 ELSE 0 END) AS BIGINT) AS public_count, \
-     CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'professional' THEN 1 ELSE 0 END) AS BIGINT) AS professional_count, \
-     CAST(SUM(CASE WHEN c.state = 'approved' AND c.category = 'elective' THEN 1 ELSE 0 END) AS BIGINT) AS elective_count";
+fn sums() -> String {
+    let approved = RecordState::Approved.code();
+    let pending = sql_list(RecordState::PENDING);
+    let mut out: Vec<String> = Category::ALL
+        .iter()
+        .map(|c| {
+            format!(
+                "CAST(SUM(CASE WHEN c.state = '{approved}' AND c.category = '{0}' \
+                 THEN c.recognised_tenths ELSE 0 END) AS BIGINT) AS {0}_tenths",
+                c.code()
+            )
+        })
+        .collect();
+    out.push(format!(
+        "CAST(SUM(CASE WHEN c.state IN {pending} THEN c.claimed_tenths ELSE 0 END) AS BIGINT) \
+         AS pending_tenths"
+    ));
+    out.extend(Category::ALL.iter().map(|c| {
+        format!(
+            "CAST(SUM(CASE WHEN c.state = '{approved}' AND c.category = '{0}' THEN 1 ELSE 0 END) \
+             AS BIGINT) AS {0}_count",
+            c.code()
+        )
+    }));
+    out.join(", ")
+}
 
 /// Whether the figures `p`, `f`, `e` (public, professional, elective) of a row meet the rule
 /// `r`, in SQL; NULL where no rule applies. The same arithmetic as `annual_check` in domain.
@@ -269,9 +298,9 @@ impl Store {
     ) -> Result<Option<i64>, DbErr> {
         let txn = self.db().begin().await?;
         let f = new.fields;
-        let submitted = (new.state != "draft").then_some(now);
-        let decided = (new.state == "approved").then_some(now);
-        let decided_by = (new.state == "approved").then_some(new.declared_by);
+        let submitted = (new.state != RecordState::Draft).then_some(now);
+        let decided = (new.state == RecordState::Approved).then_some(now);
+        let decided_by = (new.state == RecordState::Approved).then_some(new.declared_by);
         let r = txn
             .query_one_raw(self.stmt(
                 "INSERT INTO ce_record (account_id, unit_id, year, category, declaration, course_name, \
@@ -285,8 +314,8 @@ impl Store {
                     new.account_id.into(),
                     new.unit_id.into(),
                     f.year.into(),
-                    f.category.clone().into(),
-                    f.declaration.clone().into(),
+                    f.category.code().into(),
+                    f.declaration.code().into(),
                     f.course_name.clone().into(),
                     f.study_form.clone().into(),
                     f.institution_id.into(),
@@ -301,8 +330,8 @@ impl Store {
                     f.content.clone().into(),
                     f.location.clone().into(),
                     f.remarks.clone().into(),
-                    new.source.into(),
-                    new.state.into(),
+                    new.source.code().into(),
+                    new.state.code().into(),
                     new.import_key.clone().into(),
                     new.declared_by.into(),
                     new.declared_for_org.into(),
@@ -384,17 +413,17 @@ impl Store {
         id: i64,
         unit: i64,
         version: i32,
-        states: &[&str],
+        states: &[RecordState],
         fields: &RecordFields,
-        to: &str,
+        to: RecordState,
         step: Option<&Step<'_>>,
         now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
         let f = fields;
         let mut vals: Vec<Value> = vec![
             f.year.into(),
-            f.category.clone().into(),
-            f.declaration.clone().into(),
+            f.category.code().into(),
+            f.declaration.code().into(),
             f.course_name.clone().into(),
             f.study_form.clone().into(),
             f.institution_id.into(),
@@ -408,13 +437,13 @@ impl Store {
             f.content.clone().into(),
             f.location.clone().into(),
             f.remarks.clone().into(),
-            to.into(),
-            (to == "submitted").then_some(now).into(),
+            to.code().into(),
+            (to == RecordState::Submitted).then_some(now).into(),
             unit.into(),
             id.into(),
             version.into(),
         ];
-        vals.extend(states.iter().map(|s| Value::from(*s)));
+        vals.extend(code_values(states));
         self.update_with_step(
                 &format!(
                     "UPDATE ce_record SET year = ?, category = ?, declaration = ?, course_name = ?, \
@@ -440,23 +469,23 @@ impl Store {
     pub async fn change_record(
         &self,
         id: i64,
-        from: &[&str],
+        from: &[RecordState],
         seen: Option<i32>,
-        to: &str,
+        to: RecordState,
         step: &Step<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
-        let decides = matches!(to, "approved" | "rejected" | "returned");
+        let decides = RecordState::DECIDED.contains(&to) || to == RecordState::Returned;
         let mut vals: Vec<Value> = vec![
-            to.into(),
+            to.code().into(),
             step.opinion.into(),
             step.recognised_tenths.into(),
             decides.then_some(now).into(),
             decides.then_some(step.actor_id).into(),
-            (to == "submitted").then_some(now).into(),
+            (to == RecordState::Submitted).then_some(now).into(),
             id.into(),
         ];
-        vals.extend(from.iter().map(|s| Value::from(*s)));
+        vals.extend(code_values(from));
         let seen_sql = match seen {
             Some(v) => {
                 vals.push(v.into());
@@ -485,7 +514,7 @@ impl Store {
     pub async fn submit_record(
         &self,
         id: i64,
-        from: &str,
+        from: RecordState,
         unit: i64,
         step: &Step<'_>,
         now: DateTime<Utc>,
@@ -493,7 +522,7 @@ impl Store {
         self.update_with_step(
             "UPDATE ce_record SET state = 'submitted', unit_id = ?, submitted_at = ?, \
                  version = version + 1 WHERE id = ? AND state = ?",
-            [unit.into(), now.into(), id.into(), from.into()],
+            [unit.into(), now.into(), id.into(), from.code().into()],
             id,
             Some(step),
             now,
@@ -524,12 +553,12 @@ impl Store {
         &self,
         id: i64,
         account: i64,
-        states: &[&str],
+        states: &[RecordState],
         now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
         let txn = self.db().begin().await?;
         let mut vals: Vec<Value> = vec![id.into(), account.into()];
-        vals.extend(states.iter().map(|s| Value::from(*s)));
+        vals.extend(code_values(states));
         let r = txn
             .execute_raw(self.stmt(
                 &format!(
@@ -566,7 +595,7 @@ impl Store {
         &self,
         ids: &[i64],
         unit: i64,
-        to: &str,
+        to: RecordState,
         step: &Step<'_>,
         now: DateTime<Utc>,
     ) -> Result<Vec<i64>, DbErr> {
@@ -574,9 +603,9 @@ impl Store {
             return Ok(Vec::new());
         }
         let txn = self.db().begin().await?;
-        let approve = to == "approved";
+        let approve = to == RecordState::Approved;
         let mut vals: Vec<Value> = vec![
-            to.into(),
+            to.code().into(),
             step.opinion.into(),
             approve.into(),
             now.into(),
@@ -680,8 +709,8 @@ impl Store {
                  WHERE id = ? AND version = ? AND unit_id = ? AND state = 'approved'",
                 [
                     f.year.into(),
-                    f.category.clone().into(),
-                    f.declaration.clone().into(),
+                    f.category.code().into(),
+                    f.declaration.code().into(),
                     f.course_name.clone().into(),
                     f.study_form.clone().into(),
                     f.institution_name.clone().into(),
@@ -749,23 +778,23 @@ impl Store {
             wh.push("c.unit_id = ?".into());
             vals.push(u.into());
             // A unit never sees its staff's drafts.
-            wh.push("c.state <> 'draft'".into());
+            wh.push(format!("c.state <> '{}'", RecordState::Draft.code()));
         }
-        match f.state.as_deref().filter(|s| !s.is_empty()) {
-            Some("pending") => wh.push("c.state IN ('submitted', 'under_review')".into()),
-            Some(s) => {
-                wh.push("c.state = ?".into());
-                vals.push(s.into());
+        match f.states {
+            Some([]) => wh.push("1 = 0".into()),
+            Some(states) => {
+                wh.push(format!("c.state IN ({})", placeholders(states.len())));
+                vals.extend(code_values(states));
             }
-            None => wh.push("c.state <> 'deleted'".into()),
+            None => wh.push(format!("c.state <> '{}'", RecordState::Deleted.code())),
         }
         if let Some(y) = f.year {
             wh.push("c.year = ?".into());
             vals.push(y.into());
         }
-        if let Some(c) = f.category.as_deref().filter(|s| !s.is_empty()) {
+        if let Some(c) = f.category {
             wh.push("c.category = ?".into());
-            vals.push(c.into());
+            vals.push(c.code().into());
         }
         crate::person_filter(
             &mut wh,
@@ -838,11 +867,16 @@ impl Store {
         let row = self
             .db()
             .query_one_raw(self.stmt(
-                "SELECT SUM(CASE WHEN state IN ('submitted', 'under_review') THEN 1 ELSE 0 END) AS pending, \
-                 SUM(CASE WHEN state = 'returned' THEN 1 ELSE 0 END) AS returned, \
-                 SUM(CASE WHEN state = 'unit_draft' THEN 1 ELSE 0 END) AS unconfirmed \
-                 FROM ce_record WHERE unit_id = ? \
-                 AND state IN ('submitted', 'under_review', 'returned', 'unit_draft')",
+                &format!(
+                    "SELECT SUM(CASE WHEN state IN {pending} THEN 1 ELSE 0 END) AS pending, \
+                     SUM(CASE WHEN state = '{returned}' THEN 1 ELSE 0 END) AS returned, \
+                     SUM(CASE WHEN state = '{unconfirmed}' THEN 1 ELSE 0 END) AS unconfirmed \
+                     FROM ce_record WHERE unit_id = ? AND state IN {open}",
+                    pending = sql_list(RecordState::PENDING),
+                    returned = RecordState::Returned.code(),
+                    unconfirmed = RecordState::UnitDraft.code(),
+                    open = sql_list(RecordState::OPEN),
+                ),
                 [unit.into()],
             ))
             .await?;
@@ -934,12 +968,14 @@ impl Store {
             }
             None => "",
         };
+        let sums = sums();
+        let counted = sql_list(RecordState::IN_PROGRESS);
         (
             format!(
                 "SELECT y.year, y.public_tenths, y.professional_tenths, y.elective_tenths, \
                  y.pending_tenths, y.public_count, y.professional_count, y.elective_count, \
-                 {pick} AS rule_id FROM (SELECT c.year, {SUMS} FROM ce_record c \
-                 WHERE c.account_id = ? {year_sql} AND c.state IN ('approved', 'submitted', 'under_review') \
+                 {pick} AS rule_id FROM (SELECT c.year, {sums} FROM ce_record c \
+                 WHERE c.account_id = ? {year_sql} AND c.state IN {counted} \
                  GROUP BY c.year) y ORDER BY y.year DESC"
             ),
             vals,
@@ -975,6 +1011,8 @@ impl Store {
             "t.professional_tenths",
             "t.elective_tenths",
         );
+        let sums = sums();
+        let counted = sql_list(RecordState::IN_PROGRESS);
         let sql = format!(
             "WITH staff AS (SELECT a.id AS account_id, a.real_name, a.doc_number, o.name AS unit_name, \
                p.series_code, b.requested_at, b.id AS binding_id, b.unit_id, {pick} AS rule_id \
@@ -982,8 +1020,8 @@ impl Store {
                LEFT JOIN person_profile p ON p.account_id = b.account_id \
                WHERE b.unit_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = ?) \
                AND b.state = 'confirmed'{name_sql}), \
-             done AS (SELECT c.account_id, {SUMS} FROM ce_record c WHERE c.year = ? \
-               AND c.state IN ('approved', 'submitted', 'under_review') \
+             done AS (SELECT c.account_id, {sums} FROM ce_record c WHERE c.year = ? \
+               AND c.state IN {counted} \
                AND c.account_id IN (SELECT account_id FROM staff) GROUP BY c.account_id), \
              t AS (SELECT s.*, COALESCE(d.public_tenths, 0) AS public_tenths, \
                COALESCE(d.professional_tenths, 0) AS professional_tenths, \
@@ -1370,8 +1408,8 @@ impl Store {
                 r.account_id.into(),
                 unit.into(),
                 f.year.into(),
-                f.category.clone().into(),
-                f.declaration.clone().into(),
+                f.category.code().into(),
+                f.declaration.code().into(),
                 f.course_name.clone().into(),
                 f.study_form.clone().into(),
                 f.institution_name.clone().into(),
@@ -1518,22 +1556,25 @@ impl Store {
         &self,
         id: i64,
         version: i32,
-        to: &str,
+        to: RecordState,
         step: &Step<'_>,
         recommendation: &str,
         now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
-        let returned = to == "returned";
+        let returned = to == RecordState::Returned;
         let txn = self.db().begin().await?;
         let r = txn
             .execute_raw(self.stmt(
-                "UPDATE ce_record SET state = ?, \
-                 opinion = CASE WHEN ? THEN ? ELSE opinion END, \
-                 decided_at = CASE WHEN ? THEN ? ELSE decided_at END, \
-                 decided_by = CASE WHEN ? THEN ? ELSE decided_by END, version = version + 1 \
-                 WHERE id = ? AND version = ? AND state IN ('submitted', 'under_review')",
+                &format!(
+                    "UPDATE ce_record SET state = ?, \
+                     opinion = CASE WHEN ? THEN ? ELSE opinion END, \
+                     decided_at = CASE WHEN ? THEN ? ELSE decided_at END, \
+                     decided_by = CASE WHEN ? THEN ? ELSE decided_by END, version = version + 1 \
+                     WHERE id = ? AND version = ? AND state IN {}",
+                    sql_list(RecordState::PENDING)
+                ),
                 [
-                    to.into(),
+                    to.code().into(),
                     returned.into(),
                     step.opinion.into(),
                     returned.into(),

@@ -11,6 +11,8 @@ use store::organizations::Organization;
 use crate::AppState;
 use crate::error::AppError;
 use crate::session::Session;
+use domain::org::OrgStatus;
+use domain::roles::MembershipState;
 
 /// Paths a person who must change the initial password may still use.
 const ALLOWED_BEFORE_CHANGE: &[&str] = &["/account/password", "/logout"];
@@ -51,25 +53,22 @@ async fn load_acting(
         .membership_of(org_id, account)
         .await
         .map_err(db)?
-        .filter(|m| m.state == "active");
+        .filter(|m| m.state == MembershipState::Active);
     let org = match &membership {
         Some(_) => app
             .store
             .organization(org_id)
             .await
             .map_err(db)?
-            .filter(|o| o.status == "approved"),
+            .filter(|o| o.status == OrgStatus::Approved),
         None => None,
     };
     let (Some(m), Some(org)) = (membership, org) else {
         session.update(|d| d.acting_org = None);
         return Ok(None);
     };
-    let Some(kind) = OrgKind::from_code(&org.kind) else {
-        return Ok(None);
-    };
     Ok(Some(Acting {
-        kind,
+        kind: org.kind,
         roles: Roles::from_bits(m.roles),
         org,
     }))

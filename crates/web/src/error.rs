@@ -76,10 +76,3 @@ pub async fn not_found() -> AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
-
-/// A state read from the database as the domain knows it. A code the domain does not know is
-/// a fault (a migration or another program wrote it), answered as one and logged, never taken
-/// quietly for some other state.
-pub fn known_state<T>(parsed: Option<T>, code: &str) -> AppResult<T> {
-    parsed.ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown state code {code:?}")))
-}

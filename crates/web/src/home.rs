@@ -12,7 +12,9 @@ use crate::auth::CurrentUser;
 use crate::clock::display_time;
 use crate::error::AppResult;
 use crate::layout::Chrome;
+use domain::binding::BindingState;
 use domain::policy::Action;
+use domain::roles::MembershipState;
 
 pub struct Todo {
     pub label: &'static str,
@@ -97,7 +99,7 @@ pub async fn index(State(app): State<AppState>, user: CurrentUser) -> AppResult<
             .memberships_of_account(a.id)
             .await?
             .iter()
-            .filter(|m| m.state == "invited")
+            .filter(|m| m.state == MembershipState::Invited)
             .count() as u64;
         todos.push(Todo {
             label: "单位邀请待接受",
@@ -115,7 +117,7 @@ pub async fn index(State(app): State<AppState>, user: CurrentUser) -> AppResult<
                 count: 1,
                 href: "/me/employment",
             }),
-            Some(b) if b.state == "requested" => todos.push(Todo {
+            Some(b) if b.state == BindingState::Requested => todos.push(Todo {
                 label: "绑定申请等待单位确认",
                 count: 1,
                 href: "/me/employment",

@@ -9,6 +9,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::job::JobState;
 use domain::policy::Action;
 use serde::{Deserialize, Serialize};
 use store::jobs::Job;
@@ -24,6 +25,7 @@ use crate::forms::{self, CsrfForm, Once};
 use crate::jobs::Refused;
 use crate::layout::Chrome;
 use crate::policy;
+use domain::certificate::CertificateKind;
 
 pub const KIND: &str = "certificate_batch";
 
@@ -68,7 +70,7 @@ pub async fn start(
         .create_job(
             KIND,
             &serde_json::to_string(&Args { year })?,
-            "queued",
+            JobState::Queued,
             "",
             user.account.id,
             Some(acting.org.id),
@@ -89,12 +91,11 @@ pub struct BatchLine {
 }
 
 fn state_label(j: &Job) -> &'static str {
-    match j.state.as_str() {
-        "queued" => "排队中",
-        "running" => "生成中",
-        "done" => "已完成",
-        "failed" => "失败",
-        _ => "",
+    match j.state {
+        JobState::Preview | JobState::Queued => "排队中",
+        JobState::Running => "生成中",
+        JobState::Done => "已完成",
+        JobState::Failed => "失败",
     }
 }
 
@@ -157,14 +158,14 @@ pub async fn show(
         id,
         year: args.year,
         state: state_label(&job),
-        running: matches!(job.state.as_str(), "queued" | "running"),
+        running: job.state.is_unfinished(),
         done: job.done,
         total: job.total,
         percent: (job.done * 100).checked_div(job.total).unwrap_or(0),
         count: outcome.count,
         issued: outcome.issued,
         size: format!("{:.1}", outcome.bytes as f64 / 1024.0 / 1024.0),
-        ready: job.state == "done" && !outcome.file.is_empty(),
+        ready: job.state == JobState::Done && !outcome.file.is_empty(),
         error: job.error,
     }
     .into_response())
@@ -179,8 +180,8 @@ pub async fn download(
     let job = own_job(&app, &ip, &user, id).await?;
     let outcome: Outcome = serde_json::from_str(&job.result).unwrap_or_default();
     let args: Args = serde_json::from_str(&job.args).map_err(|e| AppError::Internal(e.into()))?;
-    let opened = match (job.state.as_str(), outcome.file.as_str()) {
-        ("done", key) if !key.is_empty() => {
+    let opened = match (job.state, outcome.file.as_str()) {
+        (JobState::Done, key) if !key.is_empty() => {
             app.files.open(key).await.map_err(anyhow::Error::from)?
         }
         _ => None,
@@ -290,7 +291,7 @@ pub async fn run(app: &AppState, job: &Job) -> anyhow::Result<String> {
         // not put a superseded certificate in the ZIP.
         let existing = app
             .store
-            .valid_certificate(r.account_id, "year", Some(args.year), None)
+            .valid_certificate(r.account_id, CertificateKind::Year, Some(args.year), None)
             .await?;
         let cert = match existing {
             Some(c) => c,
@@ -317,7 +318,12 @@ pub async fn run(app: &AppState, job: &Job) -> anyhow::Result<String> {
                     // Issued by a click a moment ago.
                     None => app
                         .store
-                        .valid_certificate(r.account_id, "year", Some(args.year), None)
+                        .valid_certificate(
+                            r.account_id,
+                            CertificateKind::Year,
+                            Some(args.year),
+                            None,
+                        )
                         .await?
                         .ok_or_else(|| anyhow::anyhow!("certificate vanished"))?,
                 }

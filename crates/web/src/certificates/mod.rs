@@ -97,16 +97,15 @@ pub struct CertLine {
     at: String,
 }
 
-fn state_view(code: &str) -> (&'static str, &'static str) {
-    match CertificateState::from_code(code) {
-        Some(s @ CertificateState::Valid) => (s.label(), "badge-ok"),
-        Some(s) => (s.label(), "badge-danger"),
-        None => ("", "badge-muted"),
+fn state_view(state: CertificateState) -> (&'static str, &'static str) {
+    match state {
+        CertificateState::Valid => (state.label(), "badge-ok"),
+        CertificateState::Superseded | CertificateState::Revoked => (state.label(), "badge-danger"),
     }
 }
 
 fn cert_line(c: &Certificate) -> CertLine {
-    let (state, state_class) = state_view(&c.state);
+    let (state, state_class) = state_view(c.state);
     CertLine {
         id: c.id,
         number: printed_number(c),
@@ -222,7 +221,7 @@ pub async fn issue(app: &AppState, i: &Issue<'_>, facts: &Facts) -> AppResult<Op
             .store
             .issue_certificate(
                 &NewCertificate {
-                    kind: kind.code(),
+                    kind,
                     account_id: i.account_id,
                     unit_id: i.unit_id,
                     year: i.year,
@@ -274,8 +273,8 @@ pub fn printed_number(c: &Certificate) -> String {
 
 /// A certificate as a PDF, typeset off the request threads.
 pub async fn pdf_response(app: &AppState, cert: Certificate) -> AppResult<Response> {
-    if cert.state != CertificateState::Valid.code() {
-        let (state, _) = state_view(&cert.state);
+    if cert.state != CertificateState::Valid {
+        let (state, _) = state_view(cert.state);
         return Ok(error_page(
             axum::http::StatusCode::GONE,
             "此证书已作废",
@@ -319,7 +318,7 @@ pub async fn list(State(app): State<AppState>, AsSelf(user): AsSelf) -> AppResul
     let valid_of = |f: &dyn Fn(&Certificate) -> bool| {
         issued
             .iter()
-            .find(|c| c.state == "valid" && f(c))
+            .find(|c| c.state == CertificateState::Valid && f(c))
             .map(|c| (c.id, printed_number(c)))
     };
     let years = match RuleContext::of_person(&app, user.account.id).await? {
@@ -341,7 +340,7 @@ pub async fn list(State(app): State<AppState>, AsSelf(user): AsSelf) -> AppResul
         .cycles_of(user.account.id)
         .await?
         .into_iter()
-        .filter(|c| c.state == ApplicationState::Approved.code())
+        .filter(|c| c.state == ApplicationState::Approved)
         .map(|c| CycleLine {
             id: c.id,
             years: if c.year_from == c.year_to {
@@ -398,12 +397,7 @@ pub async fn issue_year(
     };
     let current = app
         .store
-        .valid_certificate(
-            user.account.id,
-            CertificateKind::Year.code(),
-            Some(f.year),
-            None,
-        )
+        .valid_certificate(user.account.id, CertificateKind::Year, Some(f.year), None)
         .await?;
     if !as_seen(current.as_ref(), &f.replaces) {
         let to = issued_to(&user, None);
@@ -467,7 +461,7 @@ pub async fn issue_cycle(
             );
         }
     };
-    if c.state != ApplicationState::Approved.code() {
+    if c.state != ApplicationState::Approved {
         user.session
             .flash("error", "周期验证审核通过后才能生成证书。");
         return Ok(Redirect::to("/me/certificates").into_response());
@@ -475,7 +469,7 @@ pub async fn issue_cycle(
     let kind = CertificateKind::Cycle;
     if let Some(held) = app
         .store
-        .valid_certificate(c.account_id, kind.code(), None, Some(c.id))
+        .valid_certificate(c.account_id, kind, None, Some(c.id))
         .await?
     {
         return Ok(Redirect::to(&format!("/me/certificates/{}", held.id)).into_response());
@@ -505,7 +499,7 @@ pub async fn issue_cycle(
         // A twin click issued it a moment ago.
         None => match app
             .store
-            .valid_certificate(c.account_id, kind.code(), None, Some(c.id))
+            .valid_certificate(c.account_id, kind, None, Some(c.id))
             .await?
         {
             Some(held) => format!("/me/certificates/{}", held.id),
@@ -543,9 +537,9 @@ pub async fn cycle_facts(app: &AppState, c: &store::cycles::Cycle) -> AppResult<
             series: &series,
         },
         &result,
-        domain::cycle::Promotion::from_code(&c.promotion),
+        Some(c.promotion),
         &c.target_qualification,
-        c.state == ApplicationState::Approved.code(),
+        c.state == ApplicationState::Approved,
         c.applied_on,
         &special,
     ))
@@ -571,20 +565,18 @@ pub struct ShowPage {
 
 impl ShowPage {
     fn of(c: Chrome, cert: Certificate, pdf_path: String, back: &'static str) -> ShowPage {
-        let (state, state_class) = state_view(&cert.state);
+        let (state, state_class) = state_view(cert.state);
         ShowPage {
             c,
-            kind: CertificateKind::from_code(&cert.kind)
-                .map(|k| k.label())
-                .unwrap_or(""),
-            cycle: cert.kind == CertificateKind::Cycle.code(),
+            kind: cert.kind.label(),
+            cycle: cert.kind == CertificateKind::Cycle,
             f: serde_json::from_str(&cert.facts).unwrap_or_default(),
             number: printed_number(&cert),
             verify_path: format!("/verify/{}", cert.code),
             code: cert.code,
             state,
             state_class,
-            valid: cert.state == "valid",
+            valid: cert.state == CertificateState::Valid,
             issued: crate::clock::shanghai_date(cert.issued_at)
                 .format("%Y-%m-%d")
                 .to_string(),
@@ -686,16 +678,14 @@ pub async fn verify(
         ));
     };
     let f: Facts = serde_json::from_str(&cert.facts).map_err(|e| AppError::Internal(e.into()))?;
-    let (state, state_class) = state_view(&cert.state);
+    let (state, state_class) = state_view(cert.state);
     Ok(VerifyPage {
         c: Chrome::public("证书验证", &session),
         code: cert.code.clone(),
         found: Some(Found {
-            kind: CertificateKind::from_code(&cert.kind)
-                .map(|k| k.label())
-                .unwrap_or(""),
+            kind: cert.kind.label(),
             number: printed_number(&cert),
-            cycle: cert.kind == CertificateKind::Cycle.code(),
+            cycle: cert.kind == CertificateKind::Cycle,
             name: masked_name(&f.name),
             state,
             state_class,

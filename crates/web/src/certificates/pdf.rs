@@ -52,7 +52,7 @@ pub fn render(
         .quiet_zone(false)
         .build();
     let number = super::printed_number(cert);
-    let cycle = cert.kind == domain::certificate::CertificateKind::Cycle.code();
+    let cycle = cert.kind == domain::certificate::CertificateKind::Cycle;
     let period = if cycle {
         facts.years.clone()
     } else {

@@ -244,7 +244,7 @@ pub async fn print(
         Ok(y) => y,
         Err(r) => return Ok(*r),
     };
-    let kind = CertificateKind::Year.code();
+    let kind = CertificateKind::Year;
     if let Some(c) = app
         .store
         .valid_certificate(person.id, kind, Some(year), None)
@@ -353,7 +353,7 @@ pub async fn regenerate(
     };
     let current = app
         .store
-        .valid_certificate(person.id, CertificateKind::Year.code(), Some(year), None)
+        .valid_certificate(person.id, CertificateKind::Year, Some(year), None)
         .await?;
     let made = if as_seen(current.as_ref(), &f.replaces) {
         issue(
@@ -399,7 +399,7 @@ pub async fn recount(
     if let Once::Respond(r) = forms::begin_once(&app, &f.form_key).await? {
         return Ok(r);
     }
-    let kind = CertificateKind::Year.code();
+    let kind = CertificateKind::Year;
     let current = app
         .store
         .valid_certificate(person.id, kind, Some(year), None)

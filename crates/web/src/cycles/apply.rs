@@ -23,6 +23,7 @@ use crate::forms::{self, CsrfForm, FieldErrors, Once};
 use crate::layout::Chrome;
 use crate::policy;
 use crate::records::RuleContext;
+use domain::certificate::CertificateKind;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "cycles/mine.html")]
@@ -259,7 +260,7 @@ pub async fn create(
             &NewCycle {
                 account_id: user.account.id,
                 unit_id: cx.unit_id,
-                promotion: promotion.code(),
+                promotion,
                 target_qualification: f.target_qualification.trim(),
                 target_level: &f.target_level,
                 discipline: discipline.code(),
@@ -348,7 +349,7 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let c = own(&app, &ip, &user, id).await?;
-    let state = crate::error::known_state(ApplicationState::from_code(&c.state), &c.state)?;
+    let state = c.state;
     let frozen: Option<domain::cycle::CycleResult> = serde_json::from_str(&c.frozen).ok();
     Ok(ShowPage {
         c: Chrome::for_user("周期验证", "/me/cycles", &user),
@@ -374,7 +375,7 @@ pub async fn show(
         may_certify: state == ApplicationState::Approved,
         certificate_id: app
             .store
-            .valid_certificate(c.account_id, "cycle", None, Some(c.id))
+            .valid_certificate(c.account_id, CertificateKind::Cycle, None, Some(c.id))
             .await?
             .map(|x| x.id),
         line: CycleLine::of(&c),
@@ -396,7 +397,7 @@ pub async fn withdraw(
 ) -> AppResult<Response> {
     let c = own(&app, &ip, &user, id).await?;
     let here = format!("/me/cycles/{id}");
-    let state = crate::error::known_state(ApplicationState::from_code(&c.state), &c.state)?;
+    let state = c.state;
     let next = match cycle::withdraw(AtLevel {
         state,
         level: c.level as usize,
@@ -412,9 +413,9 @@ pub async fn withdraw(
         .change_cycle(
             id,
             &CycleChange {
-                from_state: state.code(),
+                from_state: state,
                 from_level: c.level,
-                to_state: next.state.code(),
+                to_state: next.state,
                 to_level: 0,
                 reviewer_id: None,
                 opinion: "",
@@ -451,7 +452,7 @@ pub async fn resubmit(
     let Some(cx) = RuleContext::of_person(&app, user.account.id).await? else {
         return Ok(not_bound(&user));
     };
-    let state = crate::error::known_state(ApplicationState::from_code(&c.state), &c.state)?;
+    let state = c.state;
     if let Err(e) = cycle::resubmit(state) {
         user.session.flash("error", e.to_string());
         return Ok(Redirect::to(&here).into_response());
@@ -476,7 +477,7 @@ pub async fn resubmit(
         .store
         .resubmit_cycle(
             id,
-            state.code(),
+            state,
             app.today(),
             (
                 *years.first().unwrap_or(&0),

@@ -7,7 +7,6 @@ use domain::cycle::{
 };
 use domain::hours::Hours;
 use domain::org::{OrgKind, OrgLevel};
-use domain::record::Category;
 
 use crate::AppState;
 use crate::records::RuleContext;
@@ -41,14 +40,12 @@ pub async fn compute(
         .cycle_entries(account, first, last)
         .await?
         .into_iter()
-        .filter_map(|e| {
-            Some(CourseEntry {
-                year: e.year,
-                category: Category::from_code(&e.category)?,
-                topic: e.course_name,
-                hours: Hours::from_tenths(e.recognised_tenths),
-                end: e.end_date,
-            })
+        .map(|e| CourseEntry {
+            year: e.year,
+            category: e.category,
+            topic: e.course_name,
+            hours: Hours::from_tenths(e.recognised_tenths),
+            end: e.end_date,
         })
         .collect();
     let required = app
@@ -71,12 +68,7 @@ pub async fn compute(
     let above = app.store.ancestors(cx.unit_id).await?;
     let kinds: Vec<(OrgKind, Option<OrgLevel>)> = above
         .iter()
-        .map(|a| {
-            (
-                OrgKind::from_code(&a.kind).unwrap_or(OrgKind::Unit),
-                a.level.as_deref().and_then(OrgLevel::from_code),
-            )
-        })
+        .map(|a| (a.kind, a.level.as_deref().and_then(OrgLevel::from_code)))
         .collect();
     let mut chain = vec![cx.unit_id];
     chain.extend(review_chain(&kinds).into_iter().map(|i| above[i].id));

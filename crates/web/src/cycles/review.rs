@@ -164,7 +164,7 @@ async fn review_page(
         may_withdraw: false,
         may_resubmit: false,
         decide: c.reviewer_id == Some(acting.org.id)
-            && ApplicationState::from_code(&c.state).is_some_and(ApplicationState::is_open)
+            && ApplicationState::is_open(c.state)
             && permits(acting.kind, acting.roles, Action::ReviewCycles)
             && c.account_id != user.account.id,
         back: "/org/cycles",
@@ -226,7 +226,7 @@ async fn decide_one(
         _ => result,
     };
     let chain = c.chain_ids();
-    let state = crate::error::known_state(ApplicationState::from_code(&c.state), &c.state)?;
+    let state = c.state;
     let at = AtLevel {
         state,
         level: c.level.max(0) as usize,
@@ -255,9 +255,9 @@ async fn decide_one(
         .change_cycle(
             c.id,
             &CycleChange {
-                from_state: state.code(),
+                from_state: state,
                 from_level: c.level,
-                to_state: next.state.code(),
+                to_state: next.state,
                 to_level: next.level as i32,
                 reviewer_id: reviewer,
                 opinion: opinion.trim(),
@@ -422,7 +422,7 @@ impl SearchQuery {
         CycleFilter {
             within: Some(within),
             year: self.year.trim().parse().ok(),
-            state: Some(self.state.clone()),
+            state: ApplicationState::from_code(&self.state),
             name: Some(self.name.clone()),
             discipline: Some(self.discipline.clone()),
             page: self.page,

@@ -1,6 +1,6 @@
 //! How a cycle check reads on a page.
 
-use domain::cycle::{ApplicationState, CycleResult, Figures, Promotion};
+use domain::cycle::{ApplicationState, CycleResult, Figures};
 use domain::identity::mask;
 use store::cycles::{Cycle, CycleTrailRow};
 
@@ -88,16 +88,14 @@ impl ResultView {
     }
 }
 
-pub fn state_label(code: &str) -> (&'static str, &'static str) {
-    match ApplicationState::from_code(code) {
-        Some(s @ ApplicationState::Approved) => (s.label(), "badge-ok"),
-        Some(s @ ApplicationState::Rejected) => (s.label(), "badge-danger"),
-        Some(s @ (ApplicationState::Returned | ApplicationState::Withdrawn)) => {
-            (s.label(), "badge-muted")
-        }
-        Some(s) => (s.label(), "badge-warn"),
-        None => ("", "badge-muted"),
-    }
+pub fn state_label(s: ApplicationState) -> (&'static str, &'static str) {
+    let class = match s {
+        ApplicationState::Approved => "badge-ok",
+        ApplicationState::Rejected => "badge-danger",
+        ApplicationState::Returned | ApplicationState::Withdrawn => "badge-muted",
+        ApplicationState::Pending | ApplicationState::InProgress => "badge-warn",
+    };
+    (s.label(), class)
 }
 
 pub struct CycleLine {
@@ -118,15 +116,13 @@ pub struct CycleLine {
 
 impl CycleLine {
     pub fn of(c: &Cycle) -> CycleLine {
-        let (state, state_class) = state_label(&c.state);
+        let (state, state_class) = state_label(c.state);
         CycleLine {
             id: c.id,
             name: c.real_name.clone(),
             doc: mask(&c.doc_number),
             unit: c.unit_name.clone(),
-            promotion: Promotion::from_code(&c.promotion)
-                .map(|p| p.label())
-                .unwrap_or(""),
+            promotion: c.promotion.label(),
             target: c.target_qualification.clone(),
             discipline: domain::profile::Discipline::from_code(&c.discipline)
                 .map(|d| d.label())

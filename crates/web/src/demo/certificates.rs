@@ -68,11 +68,16 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
             .cycles_of(p.id)
             .await?
             .into_iter()
-            .find(|c| c.state == "approved");
+            .find(|c| c.state == domain::cycle::ApplicationState::Approved);
         if let Some(c) = approved
             && app
                 .store
-                .valid_certificate(p.id, "cycle", None, Some(c.id))
+                .valid_certificate(
+                    p.id,
+                    domain::certificate::CertificateKind::Cycle,
+                    None,
+                    Some(c.id),
+                )
                 .await?
                 .is_none()
         {

@@ -2,6 +2,8 @@
 //! of their chains and in every state, with the figures their records give.
 
 use chrono::NaiveDate;
+use domain::cycle::{ApplicationState, Promotion};
+use domain::roles::MembershipState;
 use store::cycles::{CycleChange, CycleStep, NewCycle};
 
 use crate::AppState;
@@ -9,15 +11,15 @@ use crate::records::RuleContext;
 
 /// (person, where the application ends up): the number of levels that approved, and the
 /// final state.
-const PLANS: &[(&str, usize, &str)] = &[
-    ("demo09", 0, "pending"),
-    ("demo17", 1, "in_progress"),
-    ("demo25", 2, "in_progress"),
-    ("demo33", 3, "approved"),
-    ("demo41", 1, "returned"),
-    ("demo49", 0, "withdrawn"),
-    ("demo03", 0, "pending"),
-    ("demo27", 2, "rejected"),
+const PLANS: &[(&str, usize, ApplicationState)] = &[
+    ("demo09", 0, ApplicationState::Pending),
+    ("demo17", 1, ApplicationState::InProgress),
+    ("demo25", 2, ApplicationState::InProgress),
+    ("demo33", 3, ApplicationState::Approved),
+    ("demo41", 1, ApplicationState::Returned),
+    ("demo49", 0, ApplicationState::Withdrawn),
+    ("demo03", 0, ApplicationState::Pending),
+    ("demo27", 2, ApplicationState::Rejected),
 ];
 
 pub async fn load(app: &AppState) -> anyhow::Result<()> {
@@ -45,7 +47,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                 &NewCycle {
                     account_id: person.id,
                     unit_id: cx.unit_id,
-                    promotion: "senior",
+                    promotion: Promotion::Senior,
                     target_qualification: "高级职称",
                     target_level: "fugao",
                     discipline: "natural",
@@ -83,15 +85,15 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
         };
         let chain = &computed.chain;
         let mut level = 0usize;
-        let mut state = "pending";
+        let mut state = ApplicationState::Pending;
         let step_at = |i: usize| chain.get(i).copied();
         for _ in 0..*approvals {
             let Some(org) = step_at(level) else { break };
             let last = level + 1 >= chain.len();
             let (to_state, to_level) = if last {
-                ("approved", level)
+                (ApplicationState::Approved, level)
             } else {
-                ("in_progress", level + 1)
+                (ApplicationState::InProgress, level + 1)
             };
             let actor = decider(app, org).await?.unwrap_or(person.id);
             app.store
@@ -121,16 +123,24 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
             level = to_level;
         }
         let (to_state, result, opinion, closes, withdrawal) = match *end {
-            "returned" => (
-                "returned",
+            ApplicationState::Returned => (
+                ApplicationState::Returned,
                 "退案",
                 "请补充近两年的专业科目学时证明",
                 false,
                 false,
             ),
-            "rejected" => ("rejected", "不通过", "周期学时不足，不予通过", true, false),
-            "withdrawn" => ("withdrawn", "回收", "", false, true),
-            _ => continue,
+            ApplicationState::Rejected => (
+                ApplicationState::Rejected,
+                "不通过",
+                "周期学时不足，不予通过",
+                true,
+                false,
+            ),
+            ApplicationState::Withdrawn => (ApplicationState::Withdrawn, "回收", "", false, true),
+            ApplicationState::Pending
+            | ApplicationState::InProgress
+            | ApplicationState::Approved => continue,
         };
         let org = if withdrawal { None } else { step_at(level) };
         let actor = match org {
@@ -144,7 +154,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                     from_state: state,
                     from_level: level as i32,
                     to_state,
-                    to_level: if to_state == "rejected" {
+                    to_level: if to_state == ApplicationState::Rejected {
                         level as i32
                     } else {
                         0
@@ -175,6 +185,6 @@ async fn decider(app: &AppState, org: i64) -> anyhow::Result<Option<i64>> {
         .members_of(org)
         .await?
         .into_iter()
-        .find(|m| m.state == "active")
+        .find(|m| m.state == MembershipState::Active)
         .map(|m| m.account_id))
 }

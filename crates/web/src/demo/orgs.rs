@@ -3,9 +3,11 @@
 //! operators, and fifty-odd persons in every binding state. Idempotent: objects are
 //! found by their identifiers and document numbers before anything is created.
 
+use domain::binding::BindingState;
 use domain::identity::gb11643_check_char;
+use domain::org::{OrgKind, OrgStatus};
 use domain::org_code::{credit_code_check_char, organization_code_check_char};
-use domain::roles::{Role, Roles};
+use domain::roles::{MembershipState, Role, Roles};
 use domain::unit_info::{Affiliation, Nature};
 use store::accounts::NewAccount;
 use store::organizations::{NewOrganization, OrgContact};
@@ -18,12 +20,12 @@ pub const PASSWORD: &str = "Study2026gd";
 
 struct Org {
     key: &'static str,
-    kind: &'static str,
+    kind: OrgKind,
     level: Option<&'static str>,
     name: &'static str,
     region: &'static str,
     parent: Option<&'static str>,
-    status: &'static str,
+    status: OrgStatus,
     /// The demo account that administers it (login name).
     admin: Option<&'static str>,
 }
@@ -32,7 +34,7 @@ struct Org {
 /// nature and affiliation that fit its kind and place in the tree.
 fn unit_info(o: &Org, now: &store::organizations::Organization) -> OrgContact {
     let nature = match (o.kind, o.name) {
-        ("hr_bureau" | "department" | "direct_point", _) => Nature::Government,
+        (OrgKind::HrBureau | OrgKind::Department | OrgKind::DirectPoint, _) => Nature::Government,
         (_, name) if name.ends_with("有限公司") => Nature::Enterprise,
         (_, name) if name.ends_with("服务部") => Nature::Other,
         _ => Nature::PublicInstitution,
@@ -51,11 +53,17 @@ fn unit_info(o: &Org, now: &store::organizations::Organization) -> OrgContact {
         _ => "510000",
     };
     let functions = match o.kind {
-        "hr_bureau" => "负责本行政区域专业技术人员继续教育的综合管理，制定学时要求，审核周期验证。",
-        "department" => "负责本系统专业技术人员继续教育的组织实施，审核所属单位的周期验证申请。",
-        "institution" => "承办专业技术人员公需科目和专业科目培训，组织面授班和网络课程。",
-        "direct_point" => "受理未在单位就业的专业技术人员的继续教育学时申报和审核。",
-        _ => "组织本单位专业技术人员参加继续教育，审核其学时申报，办理周期验证初验和证书打印。",
+        OrgKind::HrBureau => {
+            "负责本行政区域专业技术人员继续教育的综合管理，制定学时要求，审核周期验证。"
+        }
+        OrgKind::Department => {
+            "负责本系统专业技术人员继续教育的组织实施，审核所属单位的周期验证申请。"
+        }
+        OrgKind::Institution => "承办专业技术人员公需科目和专业科目培训，组织面授班和网络课程。",
+        OrgKind::DirectPoint => "受理未在单位就业的专业技术人员的继续教育学时申报和审核。",
+        OrgKind::Unit => {
+            "组织本单位专业技术人员参加继续教育，审核其学时申报，办理周期验证初验和证书打印。"
+        }
     };
     OrgContact {
         legal_rep: now.legal_rep.clone(),
@@ -73,172 +81,172 @@ fn unit_info(o: &Org, now: &store::organizations::Organization) -> OrgContact {
 const ORGS: &[Org] = &[
     Org {
         key: "gdhr",
-        kind: "hr_bureau",
+        kind: OrgKind::HrBureau,
         level: Some("province"),
         name: "广东省人力资源和社会保障厅",
         region: "440000",
         parent: None,
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("gdhr"),
     },
     Org {
         key: "gzhr",
-        kind: "hr_bureau",
+        kind: OrgKind::HrBureau,
         level: Some("city"),
         name: "广州市人力资源和社会保障局",
         region: "440100",
         parent: Some("gdhr"),
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("gzhr"),
     },
     Org {
         key: "szhr",
-        kind: "hr_bureau",
+        kind: OrgKind::HrBureau,
         level: Some("city"),
         name: "深圳市人力资源和社会保障局",
         region: "440300",
         parent: Some("gdhr"),
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("szhr"),
     },
     Org {
         key: "thhr",
-        kind: "hr_bureau",
+        kind: OrgKind::HrBureau,
         level: Some("district"),
         name: "广州市天河区人力资源和社会保障局",
         region: "440106",
         parent: Some("gzhr"),
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("thhr"),
     },
     Org {
         key: "fthr",
-        kind: "hr_bureau",
+        kind: OrgKind::HrBureau,
         level: Some("district"),
         name: "深圳市福田区人力资源和社会保障局",
         region: "440304",
         parent: Some("szhr"),
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("fthr"),
     },
     Org {
         key: "gzjy",
-        kind: "department",
+        kind: OrgKind::Department,
         level: Some("city"),
         name: "广州市教育局",
         region: "440100",
         parent: Some("gzhr"),
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("gzjy"),
     },
     Org {
         key: "gzws",
-        kind: "department",
+        kind: OrgKind::Department,
         level: Some("city"),
         name: "广州市卫生健康委员会",
         region: "440100",
         parent: Some("gzhr"),
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("gzws"),
     },
     Org {
         key: "thzd",
-        kind: "direct_point",
+        kind: OrgKind::DirectPoint,
         level: None,
         name: "天河区继续教育直接申报点",
         region: "440106",
         parent: Some("thhr"),
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("thhr"),
     },
     Org {
         key: "yz",
-        kind: "unit",
+        kind: OrgKind::Unit,
         level: None,
         name: "广州市第一中学",
         region: "440104",
         parent: Some("gzjy"),
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("yizhong"),
     },
     Org {
         key: "thzx",
-        kind: "unit",
+        kind: OrgKind::Unit,
         level: None,
         name: "广州市天河中学",
         region: "440106",
         parent: Some("gzjy"),
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("thzx"),
     },
     Org {
         key: "yy",
-        kind: "unit",
+        kind: OrgKind::Unit,
         level: None,
         name: "广州市第一人民医院",
         region: "440104",
         parent: Some("gzws"),
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("yiyuan"),
     },
     Org {
         key: "thyy",
-        kind: "unit",
+        kind: OrgKind::Unit,
         level: None,
         name: "广州市天河区人民医院",
         region: "440106",
         parent: Some("gzws"),
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("thyy"),
     },
     Org {
         key: "rj",
-        kind: "unit",
+        kind: OrgKind::Unit,
         level: None,
         name: "广州天河软件科技有限公司",
         region: "440106",
         parent: Some("thhr"),
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("ruanjian"),
     },
     Org {
         key: "jz",
-        kind: "unit",
+        kind: OrgKind::Unit,
         level: None,
         name: "深圳福田建筑设计院有限公司",
         region: "440304",
         parent: Some("fthr"),
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("jianzhu"),
     },
     Org {
         key: "px",
-        kind: "institution",
+        kind: OrgKind::Institution,
         level: None,
         name: "广东继续教育培训中心",
         region: "440100",
         parent: Some("gzhr"),
-        status: "approved",
+        status: OrgStatus::Approved,
         admin: Some("peixun"),
     },
     Org {
         key: "hz3",
-        kind: "unit",
+        kind: OrgKind::Unit,
         level: None,
         name: "广州市海珠区第三中学",
         region: "440105",
         parent: Some("gzjy"),
-        status: "applied",
+        status: OrgStatus::Applied,
         admin: Some("haizhu3"),
     },
     Org {
         key: "bad",
-        kind: "unit",
+        kind: OrgKind::Unit,
         level: None,
         name: "广州某某培训服务部",
         region: "440106",
         parent: Some("thhr"),
-        status: "rejected",
+        status: OrgStatus::Rejected,
         admin: Some("moumou"),
     },
 ];
@@ -406,7 +414,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                     .store
                     .create_organization(
                         NewOrganization {
-                            kind: o.kind.into(),
+                            kind: o.kind,
                             level: o.level.map(Into::into),
                             name: o.name.into(),
                             region_code: o.region.into(),
@@ -417,10 +425,10 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                             contact_name: "王小红".into(),
                             contact_phone: "020-83331234".into(),
                             address: format!("{}办公楼", o.name),
-                            status: if o.status == "approved" {
-                                "applied".into()
+                            status: if o.status == OrgStatus::Approved {
+                                OrgStatus::Applied
                             } else {
-                                o.status.into()
+                                o.status
                             },
                             registered_by: o.admin.and_then(operator),
                         },
@@ -436,23 +444,36 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                 id
             }
         };
-        if o.status == "approved" {
+        if o.status == OrgStatus::Approved {
             // Approved through the same path as a real decision (a no-op when already decided).
-            let _ = app
-                .store
-                .decide_organization(id, "approved", "", operator("gdhr").unwrap_or(0), app.now())
-                .await;
-            if let Some(admin) = o.admin.and_then(operator) {
-                app.store
-                    .invite_member(id, admin, admin_role, None, "active", app.now())
-                    .await?;
-            }
-        } else if o.status == "rejected" {
             let _ = app
                 .store
                 .decide_organization(
                     id,
-                    "rejected",
+                    OrgStatus::Approved,
+                    "",
+                    operator("gdhr").unwrap_or(0),
+                    app.now(),
+                )
+                .await;
+            if let Some(admin) = o.admin.and_then(operator) {
+                app.store
+                    .invite_member(
+                        id,
+                        admin,
+                        admin_role,
+                        None,
+                        MembershipState::Active,
+                        app.now(),
+                    )
+                    .await?;
+            }
+        } else if o.status == OrgStatus::Rejected {
+            let _ = app
+                .store
+                .decide_organization(
+                    id,
+                    OrgStatus::Rejected,
                     "单位名称与营业执照不一致，请核对后重新申请",
                     operator("thhr").unwrap_or(0),
                     app.now(),
@@ -469,12 +490,12 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
         app.store.account_by_identifier("zhangwei").await?,
     ) {
         app.store
-            .request_binding(zhangwei.id, yz, "confirmed", app.now())
+            .request_binding(zhangwei.id, yz, BindingState::Confirmed, app.now())
             .await?;
         save_profile(app, zhangwei.id, "zhongxiaoxue", "zhongji", "中学一级教师").await?;
         if let Some(admin) = operator("yizhong") {
             app.store
-                .request_binding(admin, yz, "confirmed", app.now())
+                .request_binding(admin, yz, BindingState::Confirmed, app.now())
                 .await?;
         }
     }
@@ -483,7 +504,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
         app.store.account_by_identifier("lina").await?,
     ) {
         app.store
-            .request_binding(lina.id, thzx, "requested", app.now())
+            .request_binding(lina.id, thzx, BindingState::Requested, app.now())
             .await?;
         if let Some(thyy) = ids.get("thyy") {
             app.store
@@ -492,7 +513,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                     lina.id,
                     Roles::default().with(Role::Clerk).bits(),
                     operator("thyy"),
-                    "invited",
+                    MembershipState::Invited,
                     app.now(),
                 )
                 .await?;
@@ -541,7 +562,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
             // Waiting for the unit to confirm.
             0 => {
                 app.store
-                    .request_binding(id, unit, "requested", app.now())
+                    .request_binding(id, unit, BindingState::Requested, app.now())
                     .await?;
             }
             // Not bound to any unit yet.
@@ -550,7 +571,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
             2 => {
                 if app
                     .store
-                    .request_binding(id, unit, "confirmed", app.now())
+                    .request_binding(id, unit, BindingState::Confirmed, app.now())
                     .await?
                     .is_some()
                 {
@@ -567,7 +588,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                     .request_binding(
                         id,
                         ids.get(units[(u + 2) % 6]).unwrap_or(unit),
-                        "confirmed",
+                        BindingState::Confirmed,
                         app.now(),
                     )
                     .await?
@@ -583,21 +604,21 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                         .change_binding(
                             old,
                             old_unit,
-                            "confirmed",
-                            "ended",
+                            BindingState::Confirmed,
+                            BindingState::Ended,
                             "合同期满离职",
                             0,
                             app.now(),
                         )
                         .await;
                     app.store
-                        .request_binding(id, unit, "confirmed", app.now())
+                        .request_binding(id, unit, BindingState::Confirmed, app.now())
                         .await?;
                 }
             }
             _ => {
                 app.store
-                    .request_binding(id, unit, "confirmed", app.now())
+                    .request_binding(id, unit, BindingState::Confirmed, app.now())
                     .await?;
             }
         }

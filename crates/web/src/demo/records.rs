@@ -2,6 +2,8 @@
 //! years that meet and years that fall short under both shipped rule sets.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::binding::BindingState;
+use domain::record::{Category, DeclarationType, RecordSource, RecordState};
 use store::records::{NewRecord, RecordFields, Step};
 
 use crate::AppState;
@@ -20,31 +22,31 @@ const DECIDERS: &[(&str, &str)] = &[
 
 struct Plan {
     year: i32,
-    category: &'static str,
-    declaration: &'static str,
+    category: Category,
+    declaration: DeclarationType,
     course: &'static str,
     institution: &'static str,
     month: u32,
     days: i64,
     tenths: i64,
-    /// draft, submitted, approved, returned, rejected.
-    state: &'static str,
+    /// Draft, submitted, approved, returned or rejected.
+    state: RecordState,
     opinion: &'static str,
 }
 
 const fn p(
     year: i32,
-    category: &'static str,
+    category: Category,
     course: &'static str,
     month: u32,
     days: i64,
     tenths: i64,
-    state: &'static str,
+    state: RecordState,
 ) -> Plan {
     Plan {
         year,
         category,
-        declaration: "training",
+        declaration: DeclarationType::Training,
         course,
         institution: "广东继续教育培训中心",
         month,
@@ -61,110 +63,126 @@ fn plans(short: bool, variant: usize) -> Vec<Plan> {
         // 2020, Guangzhou rules (72 / 18 / 42).
         p(
             2020,
-            "public",
+            Category::Public,
             "专业技术人员职业道德与诚信建设",
             3,
             3,
             180,
-            "approved",
+            RecordState::Approved,
         ),
         p(
             2020,
-            "professional",
+            Category::Professional,
             "专业能力提升研修班",
             7,
             8,
             if short { 300 } else { 480 },
-            "approved",
+            RecordState::Approved,
         ),
         p(
             2020,
-            "professional",
+            Category::Professional,
             "行业新技术专题讲座",
             10,
             2,
             120,
-            "approved",
+            RecordState::Approved,
         ),
         // 2025, provincial rules (90 / 30 / 42 / 18).
         p(
             2025,
-            "public",
+            Category::Public,
             "新质生产力与高质量发展",
             4,
             5,
             300,
-            "approved",
+            RecordState::Approved,
         ),
         p(
             2025,
-            "professional",
+            Category::Professional,
             "专业科目年度培训",
             6,
             7,
             420,
-            "approved",
+            RecordState::Approved,
         ),
         p(
             2025,
-            "elective",
+            Category::Elective,
             "心理健康与压力管理",
             9,
             3,
             if short { 120 } else { 180 },
-            "approved",
+            RecordState::Approved,
         ),
         // 2026, this year: work in progress.
         p(
             2026,
-            "public",
+            Category::Public,
             "百县千镇万村高质量发展工程与城乡区域协调发展",
             3,
             5,
             300,
-            "approved",
+            RecordState::Approved,
         ),
     ];
     let mut paper = p(
         2026,
-        "professional",
+        Category::Professional,
         "论文：本专业核心期刊发表",
         5,
         1,
         280,
-        "submitted",
+        RecordState::Submitted,
     );
-    paper.declaration = "paper";
+    paper.declaration = DeclarationType::Paper;
     paper.institution = "省级学术期刊";
     v.push(match variant % 4 {
         0 => p(
             2026,
-            "professional",
+            Category::Professional,
             "专业科目年度培训（上半年）",
             5,
             4,
             240,
-            "submitted",
+            RecordState::Submitted,
         ),
         1 => paper,
         2 => Plan {
             opinion: "培训证明不清晰，请补充施教机构盖章的结业证书后重新申报",
             ..p(
                 2026,
-                "professional",
+                Category::Professional,
                 "行业前沿技术研修",
                 6,
                 3,
                 180,
-                "returned",
+                RecordState::Returned,
             )
         },
-        _ => p(2026, "professional", "专业技能实训", 8, 2, 120, "draft"),
+        _ => p(
+            2026,
+            Category::Professional,
+            "专业技能实训",
+            8,
+            2,
+            120,
+            RecordState::Draft,
+        ),
     });
     if variant.is_multiple_of(5) {
         v.push(Plan {
             opinion: "与本人专业无关，且无考核结果，不予认定",
-            ..p(2026, "elective", "摄影入门", 7, 1, 60, "rejected")
+            ..p(
+                2026,
+                Category::Elective,
+                "摄影入门",
+                7,
+                1,
+                60,
+                RecordState::Rejected,
+            )
         });
     }
     v
@@ -201,7 +219,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
         let Some(b) = app.store.open_binding(account).await? else {
             continue;
         };
-        if b.state != "confirmed" {
+        if b.state != BindingState::Confirmed {
             continue;
         }
         let decider = deciders
@@ -216,8 +234,8 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                 .ok_or_else(|| anyhow::anyhow!("demo date"))?;
             let fields = RecordFields {
                 year: plan.year,
-                category: plan.category.into(),
-                declaration: plan.declaration.into(),
+                category: plan.category,
+                declaration: plan.declaration,
                 course_name: plan.course.into(),
                 study_form: "面授".into(),
                 institution_id: None,
@@ -225,15 +243,15 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                 start_date: start,
                 end_date: start + chrono::Duration::days(plan.days - 1),
                 claimed_tenths: plan.tenths,
-                matches_specialty: plan.category != "elective",
-                main_author: plan.declaration == "paper",
+                matches_specialty: plan.category != Category::Elective,
+                main_author: plan.declaration == DeclarationType::Paper,
                 passed: true,
                 content: String::new(),
                 location: String::new(),
                 remarks: String::new(),
             };
             let submitted_at = at(plan.year, plan.month, 25);
-            let draft = plan.state == "draft";
+            let draft = plan.state == RecordState::Draft;
             let Some(id) = app
                 .store
                 .create_record(
@@ -243,8 +261,12 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                         unit_id: b.unit_id,
                         declared_by: account,
                         declared_for_org: None,
-                        source: "self",
-                        state: if draft { "draft" } else { "submitted" },
+                        source: RecordSource::Own,
+                        state: if draft {
+                            RecordState::Draft
+                        } else {
+                            RecordState::Submitted
+                        },
                         recognised_tenths: None,
                         // The demo's records land once however often the demo is loaded.
                         import_key: Some(format!("demo-{account}-{k}")),
@@ -264,16 +286,16 @@ pub async fn load(app: &AppState) -> anyhow::Result<()> {
                 continue;
             };
             let result = match plan.state {
-                "approved" => "同意",
-                "returned" => "不同意并退案",
-                "rejected" => "不同意并结案",
+                RecordState::Approved => "同意",
+                RecordState::Returned => "不同意并退案",
+                RecordState::Rejected => "不同意并结案",
                 _ => continue,
             };
-            let recognised = (plan.state == "approved").then_some(plan.tenths);
+            let recognised = (plan.state == RecordState::Approved).then_some(plan.tenths);
             app.store
                 .change_record(
                     id,
-                    &["submitted"],
+                    &[RecordState::Submitted],
                     None,
                     plan.state,
                     &Step {

@@ -6,7 +6,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::org::OrgKind;
 use domain::roles::{self, MembershipState, Roles};
 use serde::Deserialize;
 use store::ChangeError;
@@ -33,9 +32,7 @@ fn choice(m: &Membership, current: Option<i64>) -> Choice {
         id: m.organization_id,
         membership_id: m.id,
         name: m.org_name.clone(),
-        kind: OrgKind::from_code(&m.org_kind)
-            .map(|k| k.label())
-            .unwrap_or(""),
+        kind: m.org_kind.label(),
         roles: Roles::from_bits(m.roles).labels(),
         current: current == Some(m.organization_id),
     }
@@ -58,12 +55,12 @@ async fn page(app: &AppState, user: &CurrentUser, title: &str, path: &str) -> Ap
         as_self: current.is_none(),
         active: all
             .iter()
-            .filter(|m| m.state == "active")
+            .filter(|m| m.state == MembershipState::Active)
             .map(|m| choice(m, current))
             .collect(),
         invited: all
             .iter()
-            .filter(|m| m.state == "invited")
+            .filter(|m| m.state == MembershipState::Invited)
             .map(|m| choice(m, current))
             .collect(),
     })
@@ -84,7 +81,7 @@ pub async fn after_sign_in(
         .memberships_of_account(account)
         .await?
         .iter()
-        .any(|m| m.state == "active");
+        .any(|m| m.state == MembershipState::Active);
     Ok(if any { "/act".to_owned() } else { next })
 }
 
@@ -118,7 +115,7 @@ pub async fn choose(
     let id: i64 = f.org.parse().map_err(|_| AppError::NotFound)?;
     let m = app.store.membership_of(id, user.account.id).await?;
     match m {
-        Some(m) if m.state == "active" => {
+        Some(m) if m.state == MembershipState::Active => {
             user.session.update(|d| d.acting_org = Some(id));
             user.session
                 .flash("info", format!("您现在代表“{}”操作。", m.org_name));
@@ -173,7 +170,7 @@ async fn decide(
     accept: bool,
 ) -> AppResult<Response> {
     let m = own_invitation(app, user, ip, id).await?;
-    let state = crate::error::known_state(MembershipState::from_code(&m.state), &m.state)?;
+    let state = m.state;
     let next = if accept {
         roles::accept(state)
     } else {
@@ -189,7 +186,7 @@ async fn decide(
     };
     match app
         .store
-        .change_membership(id, &["invited"], next.code(), None, app.now())
+        .change_membership(id, &[MembershipState::Invited], next, None, app.now())
         .await
     {
         Ok(()) => {}

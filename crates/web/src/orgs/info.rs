@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::org::{self, OrgKind, OrgLevel};
+use domain::org::{self, OrgLevel};
 use domain::policy::{Action, permits};
 use domain::unit_info::{self, Affiliation, Nature};
 use serde::Deserialize;
@@ -19,6 +19,7 @@ use crate::error::AppResult;
 use crate::forms::{CsrfForm, FieldErrors};
 use crate::layout::Chrome;
 use crate::policy;
+use domain::org::OrgStatus;
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -65,7 +66,7 @@ async fn page(
         return Err(crate::error::AppError::NotFound);
     };
     let o = &a.org;
-    let kind = OrgKind::from_code(&o.kind).map(|k| k.label()).unwrap_or("");
+    let kind = o.kind.label();
     let level = o
         .level
         .as_deref()
@@ -247,7 +248,7 @@ pub async fn request_move(
             .store
             .organization(id)
             .await?
-            .filter(|p| p.status == "approved"),
+            .filter(|p| p.status == OrgStatus::Approved),
         Err(_) => None,
     };
     let back = Redirect::to("/org/info").into_response();
@@ -258,7 +259,7 @@ pub async fn request_move(
     let fits = org::parent_allowed(
         acting.kind,
         o.level.as_deref().and_then(OrgLevel::from_code),
-        OrgKind::from_code(&target.kind).unwrap_or(OrgKind::Unit),
+        target.kind,
         target.level.as_deref().and_then(OrgLevel::from_code),
     );
     if let Err(e) = org::may_request_move(

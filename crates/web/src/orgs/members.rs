@@ -64,10 +64,8 @@ fn member_row(m: &Membership, me: i64) -> MemberRow {
         name: m.real_name.clone(),
         login: m.login_name.clone(),
         doc: mask(&m.doc_number),
-        state: MembershipState::from_code(&m.state)
-            .map(|s| s.label())
-            .unwrap_or(""),
-        invited: m.state == "invited",
+        state: m.state.label(),
+        invited: m.state == MembershipState::Invited,
         roles: Role::ALL
             .iter()
             .map(|r| (r.code(), r.label(), roles.contains(*r)))
@@ -155,7 +153,7 @@ pub async fn invite(
             account.id,
             roles.bits(),
             Some(user.account.id),
-            "invited",
+            MembershipState::Invited,
             app.now(),
         )
         .await?
@@ -213,7 +211,8 @@ pub async fn set_roles(
 ) -> AppResult<Response> {
     let (org, m) = member(&app, &user, &ip, id).await?;
     let new_roles = Roles::from_codes(f.all("roles"));
-    let was_admin = Roles::from_bits(m.roles).contains(Role::Admin) && m.state == "active";
+    let was_admin =
+        Roles::from_bits(m.roles).contains(Role::Admin) && m.state == MembershipState::Active;
     let admins = app
         .store
         .count_admins(org, Roles::default().with(Role::Admin).bits())
@@ -225,7 +224,7 @@ pub async fn set_roles(
     let admin_bit = Roles::default().with(Role::Admin).bits();
     match app
         .store
-        .change_membership_keeping_admin(id, org, &m.state, new_roles.bits(), admin_bit, app.now())
+        .change_membership_keeping_admin(id, org, m.state, new_roles.bits(), admin_bit, app.now())
         .await
     {
         Ok(()) => {
@@ -262,7 +261,8 @@ pub async fn remove(
     CsrfForm(_f): CsrfForm<Pairs>,
 ) -> AppResult<Response> {
     let (org, m) = member(&app, &user, &ip, id).await?;
-    let was_admin = Roles::from_bits(m.roles).contains(Role::Admin) && m.state == "active";
+    let was_admin =
+        Roles::from_bits(m.roles).contains(Role::Admin) && m.state == MembershipState::Active;
     let admins = app
         .store
         .count_admins(org, Roles::default().with(Role::Admin).bits())
@@ -271,7 +271,7 @@ pub async fn remove(
         user.session.flash("error", e.to_string());
         return Ok(back());
     }
-    let state = crate::error::known_state(MembershipState::from_code(&m.state), &m.state)?;
+    let state = m.state;
     if let Err(e) = roles::remove(state) {
         user.session.flash("error", e.to_string());
         return Ok(back());
@@ -282,7 +282,7 @@ pub async fn remove(
         .change_membership_keeping_admin(
             id,
             org,
-            MembershipState::Removed.code(),
+            MembershipState::Removed,
             m.roles,
             admin_bit,
             app.now(),

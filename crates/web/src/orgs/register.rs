@@ -68,11 +68,11 @@ impl RegisterPage {
     }
 }
 
-pub fn status_badge(status: &str) -> (&'static str, &'static str) {
-    match OrgStatus::from_code(status) {
-        Some(OrgStatus::Approved) => ("已通过", "badge-ok"),
-        Some(OrgStatus::Rejected) => ("未通过", "badge-danger"),
-        _ => ("待审核", "badge-warn"),
+pub fn status_badge(status: OrgStatus) -> (&'static str, &'static str) {
+    match status {
+        OrgStatus::Approved => ("已通过", "badge-ok"),
+        OrgStatus::Rejected => ("未通过", "badge-danger"),
+        OrgStatus::Applied => ("待审核", "badge-warn"),
     }
 }
 
@@ -101,9 +101,9 @@ async fn page(
         .items
         .into_iter()
         .map(|o| {
-            let (status, status_class) = status_badge(&o.status);
+            let (status, status_class) = status_badge(o.status);
             MyRegistration {
-                kind: OrgKind::from_code(&o.kind).map(|k| k.label()).unwrap_or(""),
+                kind: o.kind.label(),
                 name: o.name,
                 status,
                 status_class,
@@ -209,12 +209,12 @@ pub async fn submit(
         None => None,
     };
     let parent = parent.filter(|p| {
-        p.status == "approved"
+        p.status == OrgStatus::Approved
             && kind.is_some_and(|k| {
                 org::parent_allowed(
                     k,
                     level,
-                    OrgKind::from_code(&p.kind).unwrap_or(OrgKind::Unit),
+                    p.kind,
                     p.level.as_deref().and_then(org::OrgLevel::from_code),
                 )
             })
@@ -255,7 +255,7 @@ pub async fn submit(
         return Ok(page(&app, &user, f, errors).await?.into_response());
     };
     let new = NewOrganization {
-        kind: kind.code().into(),
+        kind,
         level: level.map(|l| l.code().to_owned()),
         name: name.clone(),
         region_code: region.clone(),
@@ -266,7 +266,7 @@ pub async fn submit(
         contact_name,
         contact_phone,
         address,
-        status: OrgStatus::Applied.code().into(),
+        status: OrgStatus::Applied,
         registered_by: Some(user.account.id),
     };
     match app.store.create_organization(new, app.now()).await {

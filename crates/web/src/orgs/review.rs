@@ -5,7 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::org::{self, OrgKind, OrgStatus};
+use domain::org::{self, OrgStatus};
 use domain::policy::Action;
 use domain::roles::{Role, Roles};
 use serde::Deserialize;
@@ -21,6 +21,7 @@ use crate::forms::CsrfForm;
 use crate::layout::Chrome;
 use crate::pager::Pager;
 use crate::policy;
+use domain::roles::MembershipState;
 
 pub struct Row {
     id: i64,
@@ -40,10 +41,10 @@ pub struct Row {
 }
 
 fn row(o: Organization) -> Row {
-    let (status, status_class) = super::register::status_badge(&o.status);
+    let (status, status_class) = super::register::status_badge(o.status);
     Row {
         id: o.id,
-        kind: OrgKind::from_code(&o.kind).map(|k| k.label()).unwrap_or(""),
+        kind: o.kind.label(),
         id_code: o.id_code.unwrap_or_default(),
         region: o.region_name.unwrap_or_default(),
         parent: o.parent_name.unwrap_or_default(),
@@ -97,7 +98,7 @@ pub async fn list(
         .store
         .organizations(&OrgFilter {
             parent_id: Some(acting.org.id),
-            status: Some(OrgStatus::Applied.code().into()),
+            status: Some(OrgStatus::Applied),
             page: q.page,
             per_page: 20,
             ..Default::default()
@@ -111,7 +112,7 @@ pub async fn list(
         .into_iter()
         .map(|o| MoveRow {
             id: o.id,
-            kind: OrgKind::from_code(&o.kind).map(|k| k.label()).unwrap_or(""),
+            kind: o.kind.label(),
             id_code: o.id_code.unwrap_or_default(),
             region: o.region_name.unwrap_or_default(),
             from: o.parent_name.unwrap_or_default(),
@@ -156,20 +157,14 @@ pub async fn approve(
     CsrfForm(_f): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
     let o = registration(&app, &user, &ip, id).await?;
-    let current = OrgStatus::from_code(&o.status).unwrap_or(OrgStatus::Applied);
+    let current = o.status;
     if let Err(e) = org::decide_registration(current, true, "") {
         user.session.flash("error", e.to_string());
         return Ok(Redirect::to("/org/registrations").into_response());
     }
     match app
         .store
-        .decide_organization(
-            id,
-            OrgStatus::Approved.code(),
-            "",
-            user.account.id,
-            app.now(),
-        )
+        .decide_organization(id, OrgStatus::Approved, "", user.account.id, app.now())
         .await
     {
         Ok(()) => {}
@@ -184,7 +179,14 @@ pub async fn approve(
     if let Some(by) = o.registered_by {
         let roles = Roles::default().with(Role::Admin).bits();
         app.store
-            .invite_member(id, by, roles, Some(user.account.id), "active", app.now())
+            .invite_member(
+                id,
+                by,
+                roles,
+                Some(user.account.id),
+                MembershipState::Active,
+                app.now(),
+            )
             .await?;
     }
     app.store
@@ -211,7 +213,7 @@ pub async fn reject(
     CsrfForm(f): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
     let o = registration(&app, &user, &ip, id).await?;
-    let current = OrgStatus::from_code(&o.status).unwrap_or(OrgStatus::Applied);
+    let current = o.status;
     let reason = f.reason.trim();
     if let Err(e) = org::decide_registration(current, false, reason) {
         user.session.flash("error", format!("“{}”：{}", o.name, e));
@@ -219,13 +221,7 @@ pub async fn reject(
     }
     match app
         .store
-        .decide_organization(
-            id,
-            OrgStatus::Rejected.code(),
-            reason,
-            user.account.id,
-            app.now(),
-        )
+        .decide_organization(id, OrgStatus::Rejected, reason, user.account.id, app.now())
         .await
     {
         Ok(()) => {}
@@ -259,6 +255,8 @@ pub struct UnitsPage {
     q: PageQuery,
     rows: Vec<Row>,
     pager: Pager,
+    /// The status filter's choices: code and words.
+    statuses: Vec<(&'static str, &'static str)>,
 }
 
 impl UnitsPage {
@@ -274,7 +272,7 @@ pub async fn units(
     Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
     let acting = policy::acting_for(&app, &user, &ip, Action::ViewUnits).await?;
-    let status = OrgStatus::from_code(&q.status).map(|s| s.code().to_owned());
+    let status = OrgStatus::from_code(&q.status);
     let page = app
         .store
         .organizations(&OrgFilter {
@@ -296,6 +294,10 @@ pub async fn units(
         rows: page.items.into_iter().map(row).collect(),
         q,
         pager,
+        statuses: [OrgStatus::Approved, OrgStatus::Applied, OrgStatus::Rejected]
+            .into_iter()
+            .map(|s| (s.code(), super::register::status_badge(s).0))
+            .collect(),
     }
     .into_response())
 }

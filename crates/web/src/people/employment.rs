@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::binding::{self, BindingState, TransferState};
-use domain::org::OrgKind;
 use serde::Deserialize;
 use store::ChangeError;
 use store::organizations::Organization;
@@ -19,6 +18,7 @@ use crate::clock::display_time;
 use crate::error::AppResult;
 use crate::forms::CsrfForm;
 use crate::layout::Chrome;
+use domain::org::OrgStatus;
 
 pub struct Line {
     unit: String,
@@ -65,28 +65,28 @@ pub struct SearchQuery {
     q: String,
 }
 
-fn badge(state: &str) -> (&'static str, &'static str) {
-    match BindingState::from_code(state) {
-        Some(BindingState::Confirmed) => ("已确认", "badge-ok"),
-        Some(BindingState::Requested) => ("待确认", "badge-warn"),
-        Some(BindingState::Refused) => ("已拒绝", "badge-danger"),
-        _ => ("已解除", "badge-muted"),
+fn badge(state: BindingState) -> (&'static str, &'static str) {
+    match state {
+        BindingState::Confirmed => ("已确认", "badge-ok"),
+        BindingState::Requested => ("待确认", "badge-warn"),
+        BindingState::Refused => ("已拒绝", "badge-danger"),
+        BindingState::Ended => ("已解除", "badge-muted"),
     }
 }
 
-fn transfer_badge(state: &str) -> (&'static str, &'static str) {
-    match TransferState::from_code(state) {
-        Some(TransferState::Accepted) => ("已接收", "badge-ok"),
-        Some(TransferState::Requested) => ("待接收", "badge-warn"),
-        Some(TransferState::Refused) => ("已拒绝", "badge-danger"),
-        _ => ("已撤回", "badge-muted"),
+fn transfer_badge(state: TransferState) -> (&'static str, &'static str) {
+    match state {
+        TransferState::Accepted => ("已接收", "badge-ok"),
+        TransferState::Requested => ("待接收", "badge-warn"),
+        TransferState::Refused => ("已拒绝", "badge-danger"),
+        TransferState::Withdrawn => ("已撤回", "badge-muted"),
     }
 }
 
 fn found(o: Organization) -> Found {
     Found {
         id: o.id,
-        kind: OrgKind::from_code(&o.kind).map(|k| k.label()).unwrap_or(""),
+        kind: o.kind.label(),
         region: o.region_name.unwrap_or_default(),
         name: o.name,
     }
@@ -100,11 +100,9 @@ pub async fn show(
     let me = user.account.id;
     let bindings = app.store.bindings_of(me).await?;
     let transfers = app.store.transfers_of(me).await?;
-    let open = bindings
-        .iter()
-        .find(|b| BindingState::from_code(&b.state).is_some_and(|s| s.is_open()));
+    let open = bindings.iter().find(|b| b.state.is_open());
     let current = open.map(|b| {
-        let (state, state_class) = badge(&b.state);
+        let (state, state_class) = badge(b.state);
         Line {
             unit: b.unit_name.clone(),
             state,
@@ -113,7 +111,9 @@ pub async fn show(
             note: b.reason.clone(),
         }
     });
-    let pending = transfers.iter().find(|t| t.state == "requested");
+    let pending = transfers
+        .iter()
+        .find(|t| t.state == TransferState::Requested);
     let searched = !q.q.trim().is_empty() || !q.city.is_empty();
     let found_units = if searched {
         app.store
@@ -128,16 +128,16 @@ pub async fn show(
     };
     Ok(EmploymentPage {
         c: Chrome::for_user("工作单位", "/me/employment", &user),
-        confirmed: open.is_some_and(|b| b.state == "confirmed"),
-        waiting: open.is_some_and(|b| b.state == "requested"),
+        confirmed: open.is_some_and(|b| b.state == BindingState::Confirmed),
+        waiting: open.is_some_and(|b| b.state == BindingState::Requested),
         current,
         pending_transfer: pending
             .map(|t| (t.id, t.to_unit_name.clone(), display_time(t.created_at))),
         history: bindings
             .iter()
-            .filter(|b| !BindingState::from_code(&b.state).is_some_and(|s| s.is_open()))
+            .filter(|b| !b.state.is_open())
             .map(|b| {
-                let (state, state_class) = badge(&b.state);
+                let (state, state_class) = badge(b.state);
                 Line {
                     unit: b.unit_name.clone(),
                     state,
@@ -150,7 +150,7 @@ pub async fn show(
         transfers: transfers
             .iter()
             .map(|t| {
-                let (state, state_class) = transfer_badge(&t.state);
+                let (state, state_class) = transfer_badge(t.state);
                 Line {
                     unit: format!("{} → {}", t.from_unit_name, t.to_unit_name),
                     state,
@@ -189,9 +189,11 @@ async fn employer(app: &AppState, id: &str) -> AppResult<Option<Organization>> {
     let Ok(id) = id.parse::<i64>() else {
         return Ok(None);
     };
-    Ok(app.store.organization(id).await?.filter(|o| {
-        o.status == "approved" && OrgKind::from_code(&o.kind).is_some_and(|k| !k.supervises())
-    }))
+    Ok(app
+        .store
+        .organization(id)
+        .await?
+        .filter(|o| o.status == OrgStatus::Approved && (!o.kind.supervises())))
 }
 
 pub async fn bind(
@@ -205,16 +207,13 @@ pub async fn bind(
     };
     let me = user.account.id;
     let open = app.store.open_binding(me).await?;
-    if let Err(e) = binding::may_request(
-        open.as_ref()
-            .and_then(|b| BindingState::from_code(&b.state)),
-    ) {
+    if let Err(e) = binding::may_request(open.as_ref().map(|b| b.state)) {
         user.session.flash("error", e.to_string());
         return Ok(back());
     }
     match app
         .store
-        .request_binding(me, unit.id, BindingState::Requested.code(), app.now())
+        .request_binding(me, unit.id, BindingState::Requested, app.now())
         .await?
     {
         Some(id) => {
@@ -255,7 +254,7 @@ pub async fn cancel(
     let Some(b) = app.store.open_binding(me).await? else {
         return Ok(back());
     };
-    let state = crate::error::known_state(BindingState::from_code(&b.state), &b.state)?;
+    let state = b.state;
     let next = match binding::cancel(state) {
         Ok(n) => n,
         Err(e) => {
@@ -265,15 +264,7 @@ pub async fn cancel(
     };
     match app
         .store
-        .change_binding(
-            b.id,
-            b.unit_id,
-            state.code(),
-            next.code(),
-            "本人撤回申请",
-            me,
-            app.now(),
-        )
+        .change_binding(b.id, b.unit_id, state, next, "本人撤回申请", me, app.now())
         .await
     {
         Ok(()) => {
@@ -308,11 +299,10 @@ pub async fn transfer(
         .transfers_of(me)
         .await?
         .iter()
-        .any(|t| t.state == "requested");
+        .any(|t| t.state == TransferState::Requested);
     if let Err(e) = binding::may_request_transfer(
         open.as_ref().map(|b| b.unit_id),
-        open.as_ref()
-            .and_then(|b| BindingState::from_code(&b.state)),
+        open.as_ref().map(|b| b.state),
         target.id,
         pending,
         f.reason.trim(),
@@ -367,14 +357,14 @@ pub async fn withdraw(
             );
         }
     };
-    let state = crate::error::known_state(TransferState::from_code(&t.state), &t.state)?;
+    let state = t.state;
     if let Err(e) = binding::withdraw_transfer(state) {
         user.session.flash("error", e.to_string());
         return Ok(back());
     }
     match app
         .store
-        .close_transfer(id, TransferState::Withdrawn.code(), "", me, app.now())
+        .close_transfer(id, TransferState::Withdrawn, "", me, app.now())
         .await
     {
         Ok(()) => {

@@ -20,6 +20,7 @@ use crate::error::AppResult;
 use crate::forms::{CsrfForm, FieldErrors};
 use crate::layout::Chrome;
 use crate::{password_hash, policy};
+use domain::binding::BindingState;
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -342,7 +343,9 @@ async fn own_staff(
     let acting = policy::acting_for(app, user, ip, Action::ManageStaff).await?;
     let binding = app.store.open_binding(account).await?;
     match (binding, app.store.account(account).await?) {
-        (Some(b), Some(a)) if b.unit_id == acting.org.id && b.state == "confirmed" => Ok(a),
+        (Some(b), Some(a)) if b.unit_id == acting.org.id && b.state == BindingState::Confirmed => {
+            Ok(a)
+        }
         _ => Err(policy::deny(app, user, ip, &format!("维护其他单位人员的资料 {account}")).await),
     }
 }

@@ -71,6 +71,15 @@ impl StaffPage {
     fn same(&self, a: &str, b: &str) -> bool {
         a == b
     }
+
+    /// The binding states a staff list filters by: the open ones.
+    fn states(&self) -> Vec<(&'static str, &'static str)> {
+        BindingState::ALL
+            .into_iter()
+            .filter(|s| s.is_open())
+            .map(|s| (s.code(), s.label()))
+            .collect()
+    }
 }
 
 fn name_of(list: &[Named], code: &Option<String>) -> String {
@@ -81,7 +90,7 @@ fn name_of(list: &[Named], code: &Option<String>) -> String {
 }
 
 fn row(r: StaffRow, series: &[Named], levels: &[Named]) -> Row {
-    let waiting = r.state == "requested";
+    let waiting = r.state == BindingState::Requested;
     Row {
         binding_id: r.binding_id,
         account_id: r.account_id,
@@ -132,7 +141,7 @@ pub async fn list(
         )),
         series_code: Some(q.series.clone()),
         level_code: Some(q.level.clone()),
-        state: Some(q.state.clone()),
+        state: BindingState::from_code(&q.state),
         sort: Some(q.sort.clone()),
         page: q.page,
         per_page: 20,
@@ -163,7 +172,10 @@ pub async fn list(
     Ok(StaffPage {
         c: Chrome::for_user(title, "/org/staff", &user),
         can_manage: permits(acting.kind, acting.roles, Action::ManageStaff),
-        any_waiting: page.items.iter().any(|r| r.state == "requested"),
+        any_waiting: page
+            .items
+            .iter()
+            .any(|r| r.state == BindingState::Requested),
         rows: page
             .items
             .into_iter()
@@ -207,7 +219,7 @@ pub async fn export(
                 )),
                 series_code: Some(q.series.clone()),
                 level_code: Some(q.level.clone()),
-                state: Some(q.state.clone()),
+                state: BindingState::from_code(&q.state),
                 sort: Some(q.sort.clone()),
                 page,
                 per_page: 200,
@@ -291,7 +303,7 @@ async fn decide(
     let (mut done, mut skipped) = (0, 0);
     for b in chosen {
         let id = b.id;
-        let state = crate::error::known_state(BindingState::from_code(&b.state), &b.state)?;
+        let state = b.state;
         let next = if confirm {
             binding::confirm(state)
         } else {
@@ -303,15 +315,7 @@ async fn decide(
         };
         match app
             .store
-            .change_binding(
-                id,
-                unit,
-                state.code(),
-                next.code(),
-                &reason,
-                user.account.id,
-                app.now(),
-            )
+            .change_binding(id, unit, state, next, &reason, user.account.id, app.now())
             .await
         {
             Ok(()) => {
@@ -389,7 +393,7 @@ pub async fn unbind(
         }
     };
     let person = format!("/org/people/{}", b.account_id);
-    let state = crate::error::known_state(BindingState::from_code(&b.state), &b.state)?;
+    let state = b.state;
     let next = match binding::unbind(state, f.reason.trim()) {
         Ok(n) => n,
         Err(e) => {
@@ -402,8 +406,8 @@ pub async fn unbind(
         .change_binding(
             id,
             b.unit_id,
-            state.code(),
-            next.code(),
+            state,
+            next,
             f.reason.trim(),
             user.account.id,
             app.now(),
@@ -508,9 +512,7 @@ pub async fn person(
         .await?
         .into_iter()
         .map(|b| History {
-            state: BindingState::from_code(&b.state)
-                .map(|s| s.label())
-                .unwrap_or(""),
+            state: b.state.label(),
             at: display_time(b.requested_at),
             note: b.reason,
             unit: b.unit_name,
@@ -518,7 +520,7 @@ pub async fn person(
         .collect();
     let can_unbind = permits(acting.kind, acting.roles, Action::ManageStaff)
         && open.unit_id == acting.org.id
-        && open.state == "confirmed";
+        && open.state == BindingState::Confirmed;
     Ok(PersonPage {
         c: Chrome::for_user("人员信息", "/org/staff", &user),
         name: a.real_name,
@@ -610,7 +612,7 @@ pub async fn add_person(
     };
     if let Some(id) = app
         .store
-        .request_binding(opened.id, unit, BindingState::Confirmed.code(), app.now())
+        .request_binding(opened.id, unit, BindingState::Confirmed, app.now())
         .await?
     {
         app.store

@@ -43,7 +43,7 @@ pub async fn list(
     let acting = policy::acting_for(&app, &user, &ip, Action::AcceptTransfers).await?;
     let rows = app
         .store
-        .transfers_to(acting.org.id, TransferState::Requested.code())
+        .transfers_to(acting.org.id, TransferState::Requested)
         .await?
         .into_iter()
         .map(|t| Row {
@@ -93,7 +93,7 @@ pub async fn accept(
     CsrfForm(_f): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
     let (unit, t) = incoming(&app, &ip, &user, id).await?;
-    let state = crate::error::known_state(TransferState::from_code(&t.state), &t.state)?;
+    let state = t.state;
     if let Err(e) = binding::accept_transfer(state) {
         user.session.flash("error", e.to_string());
         return Ok(back());
@@ -139,7 +139,7 @@ pub async fn refuse(
     CsrfForm(f): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
     let (unit, t) = incoming(&app, &ip, &user, id).await?;
-    let state = crate::error::known_state(TransferState::from_code(&t.state), &t.state)?;
+    let state = t.state;
     let opinion = f.opinion.trim();
     if let Err(e) = binding::refuse_transfer(state, opinion) {
         user.session.flash("error", e.to_string());
@@ -149,7 +149,7 @@ pub async fn refuse(
         .store
         .close_transfer(
             id,
-            TransferState::Refused.code(),
+            TransferState::Refused,
             opinion,
             user.account.id,
             app.now(),

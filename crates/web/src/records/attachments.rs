@@ -33,7 +33,9 @@ async fn own_record(
 ) -> AppResult<store::records::Record> {
     match app.store.record(id).await? {
         Some(r)
-            if user.acting.is_none() && r.account_id == user.account.id && r.state != "deleted" =>
+            if user.acting.is_none()
+                && r.account_id == user.account.id
+                && r.state != RecordState::Deleted =>
         {
             Ok(r)
         }
@@ -107,7 +109,7 @@ pub async fn upload(
 ) -> AppResult<Response> {
     let here = format!("/me/records/{id}");
     let r = own_record(&app, &ip, &user, id).await?;
-    if !RecordState::from_code(&r.state).is_some_and(record::may_edit) {
+    if !record::may_edit(r.state) {
         user.session
             .flash("error", "该记录已送审或已审核，不能再修改附件。");
         return Ok(Redirect::to(&here).into_response());
@@ -125,7 +127,7 @@ pub async fn remove(
 ) -> AppResult<Response> {
     let r = own_record(&app, &ip, &user, id).await?;
     let here = format!("/me/records/{id}");
-    if !RecordState::from_code(&r.state).is_some_and(record::may_edit) {
+    if !record::may_edit(r.state) {
         user.session
             .flash("error", "该记录已送审或已审核，不能再修改附件。");
         return Ok(Redirect::to(&here).into_response());
@@ -161,9 +163,8 @@ async fn unit_declaration(
 ) -> AppResult<Result<(), String>> {
     let acting = policy::acting_for(app, user, ip, Action::ManageRecords).await?;
     match app.store.record(id).await? {
-        Some(r) if r.unit_id == acting.org.id && r.state != "draft" => {
-            let state = RecordState::from_code(&r.state);
-            if !state.is_some_and(domain::unit_declaration::may_attach) {
+        Some(r) if r.unit_id == acting.org.id && r.state != RecordState::Draft => {
+            if !domain::unit_declaration::may_attach(r.state) {
                 return Ok(Err(
                     "只有尚未确认的代申报记录才能由单位上传或删除证明材料。".into(),
                 ));
@@ -264,7 +265,7 @@ pub async fn open_for_unit(
 ) -> AppResult<Response> {
     let acting = policy::acting_for(&app, &user, &ip, Action::ViewRecords).await?;
     let record = app.store.record(id).await?;
-    let ok = record.is_some_and(|r| r.unit_id == acting.org.id && r.state != "draft");
+    let ok = record.is_some_and(|r| r.unit_id == acting.org.id && r.state != RecordState::Draft);
     match (ok, of_record(&app, id, att).await?) {
         (true, Some(a)) => send(&app, &a).await,
         _ => Err(policy::deny(&app, &user, &ip, &format!("其他单位记录的附件 {att}")).await),

@@ -63,8 +63,8 @@ impl RecordForm {
         RecordForm {
             version: r.version,
             year: r.year.to_string(),
-            category: r.category.clone(),
-            declaration: r.declaration.clone(),
+            category: r.category.code().to_owned(),
+            declaration: r.declaration.code().to_owned(),
             course_name: r.course_name.clone(),
             study_form: r.study_form.clone(),
             institution_name: r.institution_name.clone(),
@@ -231,8 +231,8 @@ pub fn check(f: &RecordForm, cx: &Context<'_>) -> Result<RecordFields, FieldErro
         if errors.is_empty() {
             return Ok(RecordFields {
                 year,
-                category: category.code().to_owned(),
-                declaration: declaration.code().to_owned(),
+                category,
+                declaration,
                 course_name,
                 study_form,
                 institution_id: None,

@@ -13,6 +13,7 @@ use chrono::Datelike;
 use domain::import::{
     COLUMNS, ImportedRow, RowError, map_header, row_key, row_people, validate_rows,
 };
+use domain::job::JobState;
 use domain::policy::Action;
 use domain::record::DeclarationRules;
 use serde::{Deserialize, Serialize};
@@ -73,8 +74,8 @@ pub struct Analysis {
 fn fields_of(r: &ImportedRow) -> RecordFields {
     RecordFields {
         year: r.input.year,
-        category: r.input.category.code().to_owned(),
-        declaration: r.input.declaration.code().to_owned(),
+        category: r.input.category,
+        declaration: r.input.declaration,
         course_name: r.course_name.clone(),
         study_form: r.study_form.clone(),
         institution_id: None,
@@ -298,14 +299,13 @@ pub struct JobLine {
     state: &'static str,
 }
 
-fn state_label(s: &str) -> &'static str {
+fn state_label(s: JobState) -> &'static str {
     match s {
-        "preview" => "待确认导入",
-        "queued" => "排队中",
-        "running" => "导入中",
-        "done" => "已完成",
-        "failed" => "失败",
-        _ => "",
+        JobState::Preview => "待确认导入",
+        JobState::Queued => "排队中",
+        JobState::Running => "导入中",
+        JobState::Done => "已完成",
+        JobState::Failed => "失败",
     }
 }
 
@@ -326,7 +326,7 @@ pub async fn page(
                 .map(|a| a.file_name)
                 .unwrap_or_default(),
             at: display_time(j.created_at),
-            state: state_label(&j.state),
+            state: state_label(j.state),
         })
         .collect();
     Ok(ImportPage {
@@ -481,7 +481,7 @@ pub async fn upload(
         .create_job(
             KIND,
             &serde_json::to_string(&args)?,
-            "preview",
+            JobState::Preview,
             &serde_json::to_string(&a.outcome)?,
             user.account.id,
             Some(unit),
@@ -497,7 +497,7 @@ pub struct JobPage {
     c: Chrome,
     id: i64,
     name: String,
-    state: String,
+    state: JobState,
     state_label: &'static str,
     o: Outcome,
     new_rows: usize,
@@ -508,8 +508,20 @@ pub struct JobPage {
 }
 
 impl JobPage {
-    fn is(&self, s: &str) -> bool {
-        self.state == s
+    fn preview(&self) -> bool {
+        self.state == JobState::Preview
+    }
+
+    fn unfinished(&self) -> bool {
+        self.state.is_unfinished()
+    }
+
+    fn done(&self) -> bool {
+        self.state == JobState::Done
+    }
+
+    fn failed(&self) -> bool {
+        self.state == JobState::Failed
     }
 }
 
@@ -541,7 +553,7 @@ pub async fn job(
         c: Chrome::for_user("批量申报", "/org/records", &user),
         id,
         name,
-        state_label: state_label(&j.state),
+        state_label: state_label(j.state),
         state: j.state,
         new_rows: o.valid.saturating_sub(o.already),
         o,

@@ -5,7 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::record::{self, RecordState};
+use domain::record::{self, Category, RecordSource, RecordState, STATE_FILTERS, StateFilter};
 use serde::Deserialize;
 use store::ChangeError;
 use store::records::{NewRecord, Record, RecordFilter, Step};
@@ -39,9 +39,9 @@ impl MineQuery {
         RecordFilter {
             account_id: Some(account),
             year: self.year.trim().parse().ok(),
-            state: Some(self.state.clone()),
+            states: StateFilter::parse(&self.state).map(|f| f.states),
             course: Some(self.course.clone()),
-            category: Some(self.category.clone()),
+            category: Category::from_code(&self.category),
             ..Default::default()
         }
     }
@@ -98,7 +98,7 @@ pub async fn list(
         rows: page.items.iter().map(RecordView::of).collect(),
         pager: Pager::new(&page, "/me/records", &query),
         bound,
-        states: super::STATE_FILTERS.to_vec(),
+        states: STATE_FILTERS.iter().map(|f| (f.code, f.label)).collect(),
         categories: domain::record::Category::ALL
             .iter()
             .map(|c| (c.code(), c.label()))
@@ -235,8 +235,8 @@ pub async fn create(
                 unit_id: cx.unit_id,
                 declared_by: user.account.id,
                 declared_for_org: None,
-                source: "self",
-                state: state.code(),
+                source: RecordSource::Own,
+                state,
                 recognised_tenths: None,
                 import_key: None,
             },
@@ -272,7 +272,7 @@ pub async fn create(
 /// The person's own record, or the policy's refusal.
 async fn own(app: &AppState, ip: &ClientIp, user: &CurrentUser, id: i64) -> AppResult<Record> {
     let r = own_or_deleted(app, ip, user, id).await?;
-    if r.state == "deleted" {
+    if r.state == RecordState::Deleted {
         user.session.flash("error", "该记录已被删除，不能再办理。");
         return Err(crate::error::AppError::Redirect(format!(
             "/me/records/{id}"
@@ -321,12 +321,12 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let r = own_or_deleted(&app, &ip, &user, id).await?;
-    let state = RecordState::from_code(&r.state);
+    let state = r.state;
     let trail = app.store.review_trail(id).await?;
     Ok(ShowPage {
         c: Chrome::for_user("学时记录", "/me/records", &user),
-        may_edit: state.is_some_and(record::may_edit),
-        may_withdraw: state == Some(RecordState::Submitted),
+        may_edit: record::may_edit(state),
+        may_withdraw: state == RecordState::Submitted,
         owner_actions: true,
         review: None,
         attachments: app
@@ -353,7 +353,7 @@ pub async fn edit(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let r = own(&app, &ip, &user, id).await?;
-    if !RecordState::from_code(&r.state).is_some_and(record::may_edit) {
+    if !record::may_edit(r.state) {
         user.session
             .flash("error", "该记录已送审或已审核，不能修改。");
         return Ok(Redirect::to(&format!("/me/records/{id}")).into_response());
@@ -381,7 +381,7 @@ pub async fn update(
         return Ok(not_bound(&user));
     };
     let here = format!("/me/records/{id}");
-    let current = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
+    let current = r.state;
     if !record::may_edit(current) {
         user.session
             .flash("error", "该记录已送审或已审核，不能修改。");
@@ -436,9 +436,9 @@ pub async fn update(
             id,
             cx.unit_id,
             f.version,
-            &["draft", "returned"],
+            RecordState::EDITABLE,
             &fields,
-            to.code(),
+            to,
             step.as_ref(),
             app.now(),
         )
@@ -486,7 +486,7 @@ pub async fn submit(
     let Some(cx) = RuleContext::of_person(&app, user.account.id).await? else {
         return Ok(not_bound(&user));
     };
-    let current = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
+    let current = r.state;
     let next = match record::submit(current) {
         Ok(s) => s,
         Err(e) => {
@@ -510,7 +510,7 @@ pub async fn submit(
     debug_assert_eq!(next, RecordState::Submitted);
     match app
         .store
-        .submit_record(id, current.code(), cx.unit_id, &step, app.now())
+        .submit_record(id, current, cx.unit_id, &step, app.now())
         .await
     {
         Ok(()) => user
@@ -537,7 +537,7 @@ pub async fn withdraw(
 ) -> AppResult<Response> {
     let r = own(&app, &ip, &user, id).await?;
     let here = format!("/me/records/{id}");
-    let current = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
+    let current = r.state;
     // Reviews in the internal flow move a record to under review, so a record still
     // "submitted" has been reviewed by nobody.
     let next = match record::withdraw(current, current != RecordState::Submitted) {
@@ -557,7 +557,7 @@ pub async fn withdraw(
     };
     match app
         .store
-        .change_record(id, &["submitted"], None, next.code(), &step, app.now())
+        .change_record(id, &[RecordState::Submitted], None, next, &step, app.now())
         .await
     {
         Ok(()) => user
@@ -577,14 +577,14 @@ pub async fn delete(
     CsrfForm(_f): CsrfForm<Empty>,
 ) -> AppResult<Response> {
     let r = own(&app, &ip, &user, id).await?;
-    let current = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
+    let current = r.state;
     if let Err(e) = record::delete_draft(current) {
         user.session.flash("error", e.to_string());
         return Ok(Redirect::to(&format!("/me/records/{id}")).into_response());
     }
     match app
         .store
-        .delete_record(id, user.account.id, &["draft", "returned"], app.now())
+        .delete_record(id, user.account.id, RecordState::EDITABLE, app.now())
         .await
     {
         Ok(()) => {

@@ -13,7 +13,8 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
-use domain::record::{Category, DeclarationRules, DeclarationType};
+use domain::binding::BindingState;
+use domain::record::{Category, DeclarationRules, DeclarationType, RecordState};
 use store::records::Record;
 
 use crate::AppState;
@@ -88,19 +89,6 @@ pub fn routes() -> Router<AppState> {
         .route("/org/records/{id}/delete", post(review::delete))
 }
 
-/// The state filters of record lists, in the users' words.
-pub const STATE_FILTERS: [(&str, &str); 9] = [
-    ("pending", "待审核"),
-    ("draft", "暂存"),
-    ("submitted", "待审"),
-    ("under_review", "审核中"),
-    ("approved", "已通过"),
-    ("rejected", "不通过"),
-    ("returned", "已退回"),
-    ("deleted", "已删除"),
-    ("unit_draft", "代申报待确认"),
-];
-
 /// Where a person's records go and which rules apply to them: the confirmed employer,
 /// its region, and the person's series.
 pub struct RuleContext {
@@ -136,7 +124,7 @@ impl RuleContext {
         let Some(b) = app.store.open_binding(account).await? else {
             return Ok(None);
         };
-        if b.state != "confirmed" {
+        if b.state != BindingState::Confirmed {
             return Ok(None);
         }
         let Some(unit) = app.store.organization(b.unit_id).await? else {
@@ -234,7 +222,7 @@ impl FormPage {
 
     /// Shows the unit's opinion above the form of a returned record.
     pub fn with_opinion(mut self, r: &Record) -> FormPage {
-        if r.state == "returned" && !r.opinion.is_empty() {
+        if r.state == RecordState::Returned && !r.opinion.is_empty() {
             self.returned_opinion = Some(r.opinion.clone());
         }
         self

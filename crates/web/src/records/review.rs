@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::hours;
 use domain::internal_review::{self, Recommendations, ReviewChoice};
 use domain::policy::{Action, permits};
-use domain::record::{self, RecordState, ReviewFlow, ReviewPart};
+use domain::record::{
+    self, Category, RecordSource, RecordState, ReviewFlow, ReviewPart, STATE_FILTERS, StateFilter,
+};
 use serde::Deserialize;
 use store::ChangeError;
 use store::records::{NewRecord, PresetOpinion, Record, RecordFilter, Step};
@@ -46,14 +48,13 @@ impl QueueQuery {
             account_id: None,
             unit_id: Some(unit),
             year: self.year.trim().parse().ok(),
-            state: Some(if self.state.is_empty() {
-                "pending".to_owned()
-            } else if self.state == "all" {
-                String::new()
-            } else {
-                self.state.clone()
-            }),
-            category: Some(self.category.clone()),
+            // The queue opens on what waits; "all" lists every state a unit sees.
+            states: match self.state.as_str() {
+                "" => Some(StateFilter::pending().states),
+                "all" => None,
+                code => StateFilter::parse(code).map(|f| f.states),
+            },
+            category: Category::from_code(&self.category),
             name: Some(self.name.clone()),
             doc_number: Some(self.doc.clone()),
             course: Some(self.course.clone()),
@@ -146,7 +147,7 @@ pub async fn queue(
     let pending: Vec<i64> = page
         .items
         .iter()
-        .filter(|r| RecordState::from_code(&r.state).is_some_and(RecordState::is_pending))
+        .filter(|r| RecordState::is_pending(r.state))
         .map(|r| r.id)
         .collect();
     Ok(QueuePage {
@@ -155,8 +156,14 @@ pub async fn queue(
         rows: page.items.iter().map(RecordView::of).collect(),
         pager: Pager::new(&page, "/org/records", &q.query_string()),
         states: {
+            // 待审核 is the empty value; a unit never sees drafts.
             let mut s = vec![("all", "全部")];
-            s.extend(super::STATE_FILTERS.iter().filter(|(c, _)| *c != "draft"));
+            s.extend(
+                STATE_FILTERS
+                    .iter()
+                    .filter(|f| *f != &StateFilter::pending() && f.states != [RecordState::Draft])
+                    .map(|f| (f.code, f.label)),
+            );
             s
         },
         categories: domain::record::Category::ALL
@@ -247,7 +254,7 @@ async fn unit_record<'a>(
 ) -> AppResult<(&'a Acting, Record)> {
     let acting = policy::acting_for(app, user, ip, action).await?;
     match app.store.record(id).await? {
-        Some(r) if r.unit_id == acting.org.id && r.state != "draft" => Ok((acting, r)),
+        Some(r) if r.unit_id == acting.org.id && r.state != RecordState::Draft => Ok((acting, r)),
         // Withdrawn by its declarer (back to a draft, which is theirs alone): say so.
         Some(r) if r.unit_id == acting.org.id => {
             user.session
@@ -282,11 +289,11 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (acting, r) = unit_record(&app, &ip, &user, id, Action::ViewRecords).await?;
-    let state = RecordState::from_code(&r.state);
-    let pending = state.is_some_and(RecordState::is_pending);
+    let state = r.state;
+    let pending = state.is_pending();
     let required = app.store.record_reviewers(acting.org.id).await?;
     let part = record::review_part(flow_of(required), acting.roles);
-    let declared = state.is_some_and(domain::unit_declaration::may_attach)
+    let declared = domain::unit_declaration::may_attach(state)
         && permits(acting.kind, acting.roles, Action::ManageRecords);
     let review = if pending || declared {
         let summary = match app.store.recommendations(&[id]).await?.first() {
@@ -329,7 +336,7 @@ pub async fn show(
             .collect(),
         files_base: format!("/org/records/{id}"),
         upload_limit_mb: app.config.upload_limit.div_ceil(1024 * 1024),
-        unit_actions: state == Some(RecordState::Approved)
+        unit_actions: state == RecordState::Approved
             && permits(acting.kind, acting.roles, Action::ManageRecords),
         back: "/org/records",
     }
@@ -373,7 +380,7 @@ pub async fn decide(
     {
         return back(e.to_string());
     }
-    let current = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
+    let current = r.state;
     let flow = flow_of(app.store.record_reviewers(acting.org.id).await?);
     if record::review_part(flow, acting.roles) != ReviewPart::Decide {
         return back("本单位启用了内部审核流程，审批须由单位领导作出。".into());
@@ -417,14 +424,7 @@ pub async fn decide(
     };
     match app
         .store
-        .change_record(
-            id,
-            &["submitted", "under_review"],
-            f.version,
-            next.code(),
-            &step,
-            app.now(),
-        )
+        .change_record(id, RecordState::PENDING, f.version, next, &step, app.now())
         .await
     {
         Ok(()) => {
@@ -475,7 +475,7 @@ pub async fn add_review(
         user.session.flash("error", e.to_string());
         return Ok(Redirect::to(&here).into_response());
     }
-    let current = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
+    let current = r.state;
     let mine = app
         .store
         .reviewers_since_submit(id)
@@ -498,7 +498,7 @@ pub async fn add_review(
     };
     match app
         .store
-        .review_in_flow(id, f.version, next.code(), &step, choice.code(), app.now())
+        .review_in_flow(id, f.version, next, &step, choice.code(), app.now())
         .await
     {
         Ok(()) if next == RecordState::Returned => {
@@ -592,7 +592,7 @@ pub async fn decide_batch(
     };
     let changed = app
         .store
-        .decide_records(&ids, unit, next.code(), &step, app.now())
+        .decide_records(&ids, unit, next, &step, app.now())
         .await?;
     let skipped = ids.len() - changed.len();
     if skipped == 0 {
@@ -705,8 +705,8 @@ pub async fn create(
                 unit_id: unit,
                 declared_by: user.account.id,
                 declared_for_org: Some(unit),
-                source: "unit",
-                state: domain::unit_declaration::DECLARED.code(),
+                source: RecordSource::Unit,
+                state: domain::unit_declaration::DECLARED,
                 recognised_tenths: None,
                 import_key: None,
             },
@@ -763,7 +763,7 @@ pub async fn correct_form(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (_, r) = unit_record(&app, &ip, &user, id, Action::ManageRecords).await?;
-    if r.state != "approved" {
+    if r.state != RecordState::Approved {
         user.session.flash("error", "只有已通过的记录才能维护。");
         return Ok(Redirect::to(&format!("/org/records/{id}")).into_response());
     }
@@ -877,7 +877,7 @@ pub async fn delete(
         user.session.flash("error", e.to_string());
         return Ok(Redirect::to(&here).into_response());
     }
-    let state = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
+    let state = r.state;
     if domain::unit_declaration::discard(state).is_ok() {
         return discard(&app, &user, acting, &r).await;
     }
@@ -1096,7 +1096,7 @@ pub async fn confirm(
     if let Err(e) = record::not_own(r.account_id, user.account.id) {
         return back(e.to_string());
     }
-    let state = crate::error::known_state(RecordState::from_code(&r.state), &r.state)?;
+    let state = r.state;
     let has_attachment = !app
         .store
         .attachments(super::attachments::OWNER, id)

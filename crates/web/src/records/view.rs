@@ -2,7 +2,7 @@
 
 use domain::hours::Hours;
 use domain::identity::mask;
-use domain::record::{Category, DeclarationType, RecordState};
+use domain::record::RecordState;
 use store::attachments::Attachment;
 use store::records::{Record, TrailRow};
 
@@ -32,34 +32,25 @@ pub struct RecordView {
     pub source: &'static str,
     pub state: &'static str,
     pub state_class: &'static str,
-    pub state_code: String,
+    /// Deleted: the page says so above the record.
+    pub deleted: bool,
+    /// Submitted and nobody reviewed it yet: a batch decision may take it.
+    pub batchable: bool,
     pub opinion: String,
     pub submitted: String,
 }
 
-pub fn state_label(code: &str) -> (&'static str, &'static str) {
-    match RecordState::from_code(code) {
-        Some(RecordState::Draft) => ("暂存", "badge-muted"),
-        Some(RecordState::Submitted) => ("待审", "badge-warn"),
-        Some(RecordState::UnderReview) => ("审核中", "badge-warn"),
-        Some(RecordState::Approved) => ("已通过", "badge-ok"),
-        Some(RecordState::Rejected) => ("不通过（已结案）", "badge-danger"),
-        Some(RecordState::Returned) => ("已退回修改", "badge-danger"),
-        Some(RecordState::UnitDraft) => ("代申报待确认", "badge-muted"),
-        None if code == "deleted" => ("已删除", "badge-muted"),
-        None => ("", "badge-muted"),
-    }
-}
-
-pub fn source_label(code: &str) -> &'static str {
-    match code {
-        "self" => "本人申报",
-        "unit" => "单位代申报",
-        "import" => "批量导入",
-        "class" => "培训班结业",
-        "online" => "在线学习",
-        "legacy" => "历史数据",
-        _ => "",
+/// The badge of a state: its words on a record's page and its colour.
+pub fn state_label(state: RecordState) -> (&'static str, &'static str) {
+    match state {
+        RecordState::Draft => ("暂存", "badge-muted"),
+        RecordState::Submitted => ("待审", "badge-warn"),
+        RecordState::UnderReview => ("审核中", "badge-warn"),
+        RecordState::Approved => ("已通过", "badge-ok"),
+        RecordState::Rejected => ("不通过（已结案）", "badge-danger"),
+        RecordState::Returned => ("已退回修改", "badge-danger"),
+        RecordState::UnitDraft => ("代申报待确认", "badge-muted"),
+        RecordState::Deleted => ("已删除", "badge-muted"),
     }
 }
 
@@ -69,19 +60,15 @@ pub fn hours(tenths: i64) -> String {
 
 impl RecordView {
     pub fn of(r: &Record) -> RecordView {
-        let (state, state_class) = state_label(&r.state);
+        let (state, state_class) = state_label(r.state);
         RecordView {
             id: r.id,
             year: r.year,
             person: r.real_name.clone(),
             doc: mask(&r.doc_number),
             unit: r.unit_name.clone(),
-            category: Category::from_code(&r.category)
-                .map(|c| c.label())
-                .unwrap_or(""),
-            declaration: DeclarationType::from_code(&r.declaration)
-                .map(|d| d.label())
-                .unwrap_or(""),
+            category: r.category.label(),
+            declaration: r.declaration.label(),
             course_name: r.course_name.clone(),
             study_form: r.study_form.clone(),
             institution: r.institution_name.clone(),
@@ -99,10 +86,11 @@ impl RecordView {
             content: r.content.clone(),
             location: r.location.clone(),
             remarks: r.remarks.clone(),
-            source: source_label(&r.source),
+            source: r.source.label(),
             state,
             state_class,
-            state_code: r.state.clone(),
+            deleted: r.state == RecordState::Deleted,
+            batchable: r.state == RecordState::Submitted,
             opinion: r.opinion.clone(),
             submitted: r.submitted_at.map(display_time).unwrap_or_default(),
         }

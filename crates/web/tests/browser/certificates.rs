@@ -61,7 +61,7 @@ async fn certificate_journey() {
             .await
             .expect("db")
         {
-            if c.state == "superseded" {
+            if c.state == domain::certificate::CertificateState::Superseded {
                 superseded = Some(c.code.clone());
             }
         }

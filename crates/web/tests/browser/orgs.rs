@@ -575,7 +575,7 @@ async fn supervisor_change_and_department_registration() {
                 let rj_staff = store
                     .staff(&store::bindings::StaffFilter {
                         within: rj,
-                        state: Some("confirmed".into()),
+                        state: Some(domain::binding::BindingState::Confirmed),
                         per_page: 50,
                         ..Default::default()
                     })
@@ -802,8 +802,8 @@ async fn supervisor_change_and_department_registration() {
                     .await?
                     .context("the department is stored")?;
                 assert_eq!(saved.name, DEPT);
-                assert_eq!(saved.status, "applied");
-                assert_eq!(saved.kind, "department");
+                assert_eq!(saved.status, domain::org::OrgStatus::Applied);
+                assert_eq!(saved.kind, domain::org::OrgKind::Department);
 
                 let _ = writeln!(
                     std::io::stderr(),

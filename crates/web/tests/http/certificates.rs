@@ -97,7 +97,7 @@ on_both_engines!(
         let (new, old) = (&all[0], &all[1]);
         assert_ne!(new.number, old.number);
         assert_eq!(
-            (new.state.as_str(), old.state.as_str()),
+            (new.state.code(), old.state.code()),
             ("valid", "superseded")
         );
         assert_eq!(old.superseded_by, Some(new.id));
@@ -148,7 +148,7 @@ async fn finished(app: &TestApp, id: i64) {
     for _ in 0..600 {
         jxjy_web::jobs::drain(&app.state).await;
         let job = app.state.store.job(id).await.unwrap().expect("the job");
-        if matches!(job.state.as_str(), "done" | "failed") {
+        if matches!(job.state.code(), "done" | "failed") {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -334,7 +334,12 @@ on_both_engines!(
         let first = app
             .state
             .store
-            .valid_certificate(zhangwei, "year", Some(2025), None)
+            .valid_certificate(
+                zhangwei,
+                domain::certificate::CertificateKind::Year,
+                Some(2025),
+                None,
+            )
             .await
             .unwrap()
             .expect("issued by the first print");
@@ -399,7 +404,7 @@ on_both_engines!(
         assert_eq!(recounted.number, first.number);
         assert_eq!((recounted.revision, old.revision), (2, 1));
         assert_eq!(
-            (recounted.state.as_str(), old.state.as_str()),
+            (recounted.state.code(), old.state.code()),
             ("valid", "superseded")
         );
         assert_ne!(recounted.code, old.code);
@@ -459,9 +464,11 @@ on_both_engines!(
         let all = app.state.store.certificates_of(zhangwei).await.unwrap();
         assert_eq!(all.len(), 3, "one new certificate for two clicks");
         assert_ne!(all[0].number, first.number);
-        assert_eq!(all[0].state, "valid");
+        assert_eq!(all[0].state, domain::certificate::CertificateState::Valid);
         assert_eq!(
-            all.iter().filter(|c| c.state == "valid").count(),
+            all.iter()
+                .filter(|c| c.state == domain::certificate::CertificateState::Valid)
+                .count(),
             1,
             "one valid certificate of the year"
         );
@@ -513,8 +520,8 @@ on_both_engines!(
             .change_binding(
                 binding.id,
                 yz,
-                "confirmed",
-                "ended",
+                domain::binding::BindingState::Confirmed,
+                domain::binding::BindingState::Ended,
                 "调离",
                 zhangwei,
                 app.state.now(),
@@ -622,7 +629,7 @@ on_both_engines!(an_approved_cycle_verification_gets_its_certificate, |app| {
     with_demo(&app).await;
     let account = crate::orgs::account_id(&app, "demo33").await;
     let cycle = app.state.store.cycles_of(account).await.unwrap()[0].clone();
-    assert_eq!(cycle.state, "approved");
+    assert_eq!(cycle.state, domain::cycle::ApplicationState::Approved);
     let mut person = signed_in(&app, "demo33").await;
     let list = person.get("/me/certificates").await;
     list.assert_contains("周期验证证书");
@@ -635,7 +642,12 @@ on_both_engines!(an_approved_cycle_verification_gets_its_certificate, |app| {
     let cert = app
         .state
         .store
-        .valid_certificate(account, "cycle", None, Some(cycle.id))
+        .valid_certificate(
+            account,
+            domain::certificate::CertificateKind::Cycle,
+            None,
+            Some(cycle.id),
+        )
         .await
         .unwrap()
         .expect("a cycle certificate");
@@ -694,7 +706,7 @@ on_both_engines!(
         let yz = crate::orgs::org_named(&app, "广州市第一中学").await.id;
         let store = &app.state.store;
         let new = |code: &'static str| store::certificates::NewCertificate {
-            kind: "year",
+            kind: domain::certificate::CertificateKind::Year,
             account_id: account,
             unit_id: yz,
             year: Some(2025),
@@ -727,7 +739,9 @@ on_both_engines!(
         }
         let all = store.certificates_of(account).await.unwrap();
         assert_eq!(
-            all.iter().filter(|c| c.state == "valid").count(),
+            all.iter()
+                .filter(|c| c.state == domain::certificate::CertificateState::Valid)
+                .count(),
             1,
             "{all:?}"
         );
@@ -752,7 +766,7 @@ on_both_engines!(a_stale_recount_never_undoes_a_regeneration, |app| {
     let now = app.state.now();
     let new = |code: &'static str, replaces: Option<i64>, recount_of| {
         store::certificates::NewCertificate {
-            kind: "year",
+            kind: domain::certificate::CertificateKind::Year,
             account_id: account,
             unit_id: yz,
             year: Some(2025),
@@ -812,7 +826,10 @@ on_both_engines!(a_stale_recount_never_undoes_a_regeneration, |app| {
         "{stale:?}"
     );
     let all = store.certificates_of(account).await.unwrap();
-    let valid: Vec<_> = all.iter().filter(|c| c.state == "valid").collect();
+    let valid: Vec<_> = all
+        .iter()
+        .filter(|c| c.state == domain::certificate::CertificateState::Valid)
+        .collect();
     assert_eq!(valid.len(), 1);
     assert_eq!(valid[0].id, regenerated.id);
     assert_eq!(all.len(), 2, "{all:?}");
@@ -838,7 +855,12 @@ on_both_engines!(a_stale_recount_never_undoes_a_regeneration, |app| {
     let demo33 = crate::orgs::account_id(&app, "demo33").await;
     let cycle = store.cycles_of(demo33).await.unwrap()[0].clone();
     let held = store
-        .valid_certificate(demo33, "cycle", None, Some(cycle.id))
+        .valid_certificate(
+            demo33,
+            domain::certificate::CertificateKind::Cycle,
+            None,
+            Some(cycle.id),
+        )
         .await
         .unwrap()
         .expect("the demo's cycle certificate");
@@ -855,7 +877,7 @@ on_both_engines!(a_stale_recount_never_undoes_a_regeneration, |app| {
         .await
         .unwrap()
         .into_iter()
-        .filter(|c| c.kind == "cycle")
+        .filter(|c| c.kind == domain::certificate::CertificateKind::Cycle)
         .count();
     assert_eq!(cycle_certificates, 1);
 });
@@ -964,7 +986,7 @@ on_both_engines!(a_year_certificates_facts_snapshot, |app| {
         )
         .await;
     let old = app.state.store.certificate(cert.id).await.unwrap().unwrap();
-    assert_eq!(old.state, "superseded");
+    assert_eq!(old.state, domain::certificate::CertificateState::Superseded);
     let page = person.get(&format!("/me/certificates/{}", old.id)).await;
     insta::assert_snapshot!(
         "superseded_page",
@@ -994,7 +1016,7 @@ on_both_engines!(
         // demo33's cycle fell short and was approved at every level as a special approval.
         let account = crate::orgs::account_id(&app, "demo33").await;
         let cycle = app.state.store.cycles_of(account).await.unwrap()[0].clone();
-        assert_eq!(cycle.state, "approved");
+        assert_eq!(cycle.state, domain::cycle::ApplicationState::Approved);
         let mut person = signed_in(&app, "demo33").await;
         person.get("/me/certificates").await;
         person
@@ -1006,7 +1028,12 @@ on_both_engines!(
         let cert = app
             .state
             .store
-            .valid_certificate(account, "cycle", None, Some(cycle.id))
+            .valid_certificate(
+                account,
+                domain::certificate::CertificateKind::Cycle,
+                None,
+                Some(cycle.id),
+            )
             .await
             .unwrap()
             .expect("a cycle certificate");

@@ -23,7 +23,7 @@ fn apply_form(intent: &'static str) -> Vec<(&'static str, &'static str)> {
 
 async fn state(app: &TestApp, id: i64) -> (String, Option<i64>) {
     let c = app.state.store.cycle(id).await.unwrap().expect("cycle");
-    (c.state, c.reviewer_id)
+    (c.state.code().to_owned(), c.reviewer_id)
 }
 
 on_both_engines!(
@@ -192,7 +192,12 @@ on_both_engines!(
         let cert = app
             .state
             .store
-            .valid_certificate(account, "cycle", None, Some(id))
+            .valid_certificate(
+                account,
+                domain::certificate::CertificateKind::Cycle,
+                None,
+                Some(id),
+            )
             .await
             .unwrap()
             .expect("the cycle's certificate");
@@ -269,7 +274,7 @@ pub async fn stored_cycle(app: &TestApp, person: i64, chain: &[i64], frozen: &st
             &store::cycles::NewCycle {
                 account_id: person,
                 unit_id: chain[0],
-                promotion: "senior",
+                promotion: domain::cycle::Promotion::Senior,
                 target_qualification: "中学高级教师",
                 target_level: "fugao",
                 discipline: "social",
@@ -309,7 +314,12 @@ pub async fn waiting_at_the_unit(app: &TestApp, n: u32) -> Vec<i64> {
         let p = crate::orgs::new_person(app, &format!("cyc{i}"), "冯子墨", 500 + i).await;
         app.state
             .store
-            .request_binding(p, yz, "confirmed", app.state.now())
+            .request_binding(
+                p,
+                yz,
+                domain::binding::BindingState::Confirmed,
+                app.state.now(),
+            )
             .await
             .unwrap()
             .unwrap();
@@ -510,7 +520,12 @@ on_both_engines!(
         let cert = app
             .state
             .store
-            .valid_certificate(c.account_id, "cycle", None, Some(id))
+            .valid_certificate(
+                c.account_id,
+                domain::certificate::CertificateKind::Cycle,
+                None,
+                Some(id),
+            )
             .await
             .unwrap()
             .expect("the certificate");

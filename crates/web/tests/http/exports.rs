@@ -69,7 +69,7 @@ on_both_engines!(the_staff_list_exports_what_it_shows, |app| {
         .store
         .staff(&store::bindings::StaffFilter {
             within: yz.id,
-            state: Some("confirmed".into()),
+            state: Some(domain::binding::BindingState::Confirmed),
             per_page: 200,
             page: 1,
             ..Default::default()

@@ -14,7 +14,15 @@ on_both_engines!(
     |app| {
         let store = &app.state.store;
         let id = store
-            .create_job("noop", "{}", "queued", "", 1, None, app.state.now())
+            .create_job(
+                "noop",
+                "{}",
+                domain::job::JobState::Queued,
+                "",
+                1,
+                None,
+                app.state.now(),
+            )
             .await
             .unwrap();
         // A worker claims it (its first beat), and its server is killed.
@@ -23,7 +31,7 @@ on_both_engines!(
             .await
             .unwrap()
             .expect("claimed");
-        assert_eq!((claimed.id, claimed.state.as_str()), (id, "running"));
+        assert_eq!((claimed.id, claimed.state.code()), (id, "running"));
         let state = || async { store.job(id).await.unwrap().expect("the job").state };
 
         // Twenty seconds on, the lease still holds: no server takes it from its worker.
@@ -34,7 +42,7 @@ on_both_engines!(
                 .unwrap(),
             0
         );
-        assert_eq!(state().await, "running");
+        assert_eq!(state().await, domain::job::JobState::Running);
 
         // A worker that beats keeps it, however long the job runs.
         store.job_heartbeat(id, app.state.now()).await.unwrap();
@@ -45,7 +53,7 @@ on_both_engines!(
                 .unwrap(),
             0
         );
-        assert_eq!(state().await, "running");
+        assert_eq!(state().await, domain::job::JobState::Running);
 
         // Forty seconds after the last beat, the job is taken to have died and queued again.
         app.clock.advance(Duration::seconds(20));
@@ -55,7 +63,7 @@ on_both_engines!(
                 .unwrap(),
             1
         );
-        assert_eq!(state().await, "queued");
+        assert_eq!(state().await, domain::job::JobState::Queued);
         let again = store
             .claim_job(app.state.now())
             .await
@@ -110,7 +118,7 @@ on_both_engines!(
             .create_job(
                 jxjy_web::certificates::batch::KIND,
                 r#"{"year":2025}"#,
-                "queued",
+                domain::job::JobState::Queued,
                 "",
                 clerk,
                 Some(yz),
@@ -140,7 +148,12 @@ on_both_engines!(
             .await;
             assert!(
                 store
-                    .valid_certificate(*account, "year", Some(2025), None)
+                    .valid_certificate(
+                        *account,
+                        domain::certificate::CertificateKind::Year,
+                        Some(2025),
+                        None
+                    )
                     .await
                     .unwrap()
                     .is_some()
@@ -157,7 +170,7 @@ on_both_engines!(
         );
         jxjy_web::jobs::drain(&app.state).await;
         let job = store.job(id).await.unwrap().expect("the job");
-        assert_eq!(job.state, "done", "{}", job.error);
+        assert_eq!(job.state, domain::job::JobState::Done, "{}", job.error);
 
         let page = unit.get(&format!("/org/certificates/batch/{id}")).await;
         page.assert_contains(&format!("共 {} 份证书", staff.total));

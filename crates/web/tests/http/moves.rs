@@ -237,11 +237,7 @@ on_both_engines!(a_department_registers_under_its_hr_bureau, |app| {
         .unwrap()
         .expect("registered");
     assert_eq!(
-        (
-            dept.kind.as_str(),
-            dept.level.as_deref(),
-            dept.status.as_str()
-        ),
+        (dept.kind.code(), dept.level.as_deref(), dept.status.code()),
         ("department", Some("city"), "applied")
     );
 

@@ -225,8 +225,8 @@ on_both_engines!(a_unit_registers_is_approved_and_runs_its_staff, |app| {
         .unwrap()
         .expect("the registration is stored");
     assert_eq!(unit.name, unit_name);
-    assert_eq!(unit.status, "applied");
-    assert_eq!(unit.kind, "unit");
+    assert_eq!(unit.status, domain::org::OrgStatus::Applied);
+    assert_eq!(unit.kind, domain::org::OrgKind::Unit);
     assert_eq!(unit.parent_id, Some(jy.id));
     assert_eq!(unit.registered_by, Some(boss_id));
     assert!(
@@ -266,14 +266,14 @@ on_both_engines!(a_unit_registers_is_approved_and_runs_its_staff, |app| {
     list.assert_lacks(&code);
 
     let approved = store.organization(unit.id).await.unwrap().unwrap();
-    assert_eq!(approved.status, "approved");
+    assert_eq!(approved.status, domain::org::OrgStatus::Approved);
     assert!(approved.decided_at.is_some());
     let m = store
         .membership_of(unit.id, boss_id)
         .await
         .unwrap()
         .expect("the registrant becomes a member");
-    assert_eq!(m.state, "active");
+    assert_eq!(m.state, domain::roles::MembershipState::Active);
     assert_eq!(m.roles, admin_bits(), "an administrator");
     let trail = store.trail("organization", unit.id).await.unwrap();
     assert_eq!(trail.len(), 2);
@@ -328,7 +328,7 @@ on_both_engines!(a_unit_registers_is_approved_and_runs_its_staff, |app| {
         .await
         .unwrap()
         .expect("invited");
-    assert_eq!(invitation.state, "invited");
+    assert_eq!(invitation.state, domain::roles::MembershipState::Invited);
     assert_eq!(invitation.roles, clerk_bits());
     let trail = store.trail("membership", invitation.id).await.unwrap();
     assert_eq!(trail.len(), 1);
@@ -356,7 +356,7 @@ on_both_engines!(a_unit_registers_is_approved_and_runs_its_staff, |app| {
         .await
         .assert_contains(&format!("您已接受“{unit_name}”的邀请"));
     let accepted = store.membership(invitation.id).await.unwrap().unwrap();
-    assert_eq!(accepted.state, "active");
+    assert_eq!(accepted.state, domain::roles::MembershipState::Active);
     assert_eq!(
         trail_actions(&app, "membership", invitation.id).await,
         ["invite", "accept"]
@@ -389,7 +389,7 @@ on_both_engines!(a_unit_registers_is_approved_and_runs_its_staff, |app| {
         .unwrap()
         .expect("a binding request");
     assert_eq!(b.unit_id, unit.id);
-    assert_eq!(b.state, "requested");
+    assert_eq!(b.state, domain::binding::BindingState::Requested);
 
     // The clerk confirms it with the bulk form.
     assert_eq!(store.org_todo_counts(unit.id).await.unwrap().0, 1);
@@ -409,7 +409,7 @@ on_both_engines!(a_unit_registers_is_approved_and_runs_its_staff, |app| {
         .await
         .assert_contains("已确认 1 人。");
     let confirmed = store.binding(b.id).await.unwrap().unwrap();
-    assert_eq!(confirmed.state, "confirmed");
+    assert_eq!(confirmed.state, domain::binding::BindingState::Confirmed);
     assert!(confirmed.decided_at.is_some());
     let trail = store.trail("binding", b.id).await.unwrap();
     assert_eq!(
@@ -448,7 +448,7 @@ on_both_engines!(a_unit_registers_is_approved_and_runs_its_staff, |app| {
     let transfers = store.transfers_of(person_acc.id).await.unwrap();
     assert_eq!(transfers.len(), 1);
     let t = &transfers[0];
-    assert_eq!(t.state, "requested");
+    assert_eq!(t.state, domain::binding::TransferState::Requested);
     assert_eq!(t.from_unit_id, unit.id);
     assert_eq!(t.to_unit_id, thzx.id);
     assert_eq!(t.reason, reason);
@@ -464,7 +464,7 @@ on_both_engines!(a_unit_registers_is_approved_and_runs_its_staff, |app| {
     assert_eq!(
         incoming,
         store
-            .transfers_to(thzx.id, "requested")
+            .transfers_to(thzx.id, domain::binding::TransferState::Requested)
             .await
             .unwrap()
             .len() as u64
@@ -485,10 +485,10 @@ on_both_engines!(a_unit_registers_is_approved_and_runs_its_staff, |app| {
     ));
 
     let t = store.transfer(t.id).await.unwrap().unwrap();
-    assert_eq!(t.state, "accepted");
+    assert_eq!(t.state, domain::binding::TransferState::Accepted);
     assert!(t.decided_at.is_some());
     let old = store.binding(b.id).await.unwrap().unwrap();
-    assert_eq!(old.state, "ended");
+    assert_eq!(old.state, domain::binding::BindingState::Ended);
     assert_eq!(old.reason, "调动至广州市天河中学");
     assert!(old.ended_at.is_some());
     let new = store
@@ -497,7 +497,7 @@ on_both_engines!(a_unit_registers_is_approved_and_runs_its_staff, |app| {
         .unwrap()
         .expect("bound to the new unit");
     assert_eq!(new.unit_id, thzx.id);
-    assert_eq!(new.state, "confirmed");
+    assert_eq!(new.state, domain::binding::BindingState::Confirmed);
     assert_eq!(new.reason, format!("由{unit_name}调入"));
     assert_eq!(store.bindings_of(person_acc.id).await.unwrap().len(), 2);
     let trail = store.trail("transfer", t.id).await.unwrap();
@@ -539,7 +539,7 @@ on_both_engines!(
         let store = &app.state.store;
         let jy = org_named(&app, "广州市教育局").await;
         let hz3 = org_named(&app, "广州市海珠区第三中学").await;
-        assert_eq!(hz3.status, "applied");
+        assert_eq!(hz3.status, domain::org::OrgStatus::Applied);
         let mut reviewer = acting(&app, "gzjy", jy.id).await;
         reviewer
             .get("/org/registrations")
@@ -559,7 +559,7 @@ on_both_engines!(
             );
             page.assert_contains(&format!("/org/registrations/{}/approve", hz3.id));
             let still = store.organization(hz3.id).await.unwrap().unwrap();
-            assert_eq!(still.status, "applied");
+            assert_eq!(still.status, domain::org::OrgStatus::Applied);
             assert_eq!(still.decision_reason, "");
             assert!(still.decided_at.is_none());
             assert!(trail_actions(&app, "organization", hz3.id).await.is_empty());
@@ -574,7 +574,7 @@ on_both_engines!(
         page.assert_contains("已退回“广州市海珠区第三中学”的注册申请。");
         page.assert_lacks(&format!("/org/registrations/{}/approve", hz3.id));
         let rejected = store.organization(hz3.id).await.unwrap().unwrap();
-        assert_eq!(rejected.status, "rejected");
+        assert_eq!(rejected.status, domain::org::OrgStatus::Rejected);
         assert_eq!(rejected.decision_reason, reason);
         let trail = store.trail("organization", hz3.id).await.unwrap();
         assert_eq!(trail.len(), 1);
@@ -593,7 +593,7 @@ on_both_engines!(
             .assert_contains("该申请已经处理过了，无需重复操作");
         assert_eq!(
             store.organization(hz3.id).await.unwrap().unwrap().status,
-            "rejected"
+            domain::org::OrgStatus::Rejected
         );
         let applicant = account_id(&app, "haizhu3").await;
         assert!(
@@ -758,7 +758,7 @@ on_both_engines!(a_second_binding_is_refused, |app| {
     let all = store.bindings_of(me).await.unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].unit_id, yz.id);
-    assert_eq!(all[0].state, "requested");
+    assert_eq!(all[0].state, domain::binding::BindingState::Requested);
     // A unit that is not an employer (a department) is not found.
     let jy = org_named(&app, "广州市教育局").await;
     c.post("/me/employment/cancel", &[])
@@ -780,10 +780,15 @@ on_both_engines!(confirming_a_confirmed_binding_changes_nothing, |app| {
     let yz = org_named(&app, "广州市第一中学").await;
     let demo01 = account_id(&app, "demo01").await;
     let b = store.open_binding(demo01).await.unwrap().unwrap();
-    assert_eq!((b.unit_id, b.state.as_str()), (yz.id, "requested"));
+    assert_eq!((b.unit_id, b.state.code()), (yz.id, "requested"));
     let p = new_person(&app, "wait_one", "孙立新", 11).await;
     let other = store
-        .request_binding(p, yz.id, "requested", app.state.now())
+        .request_binding(
+            p,
+            yz.id,
+            domain::binding::BindingState::Requested,
+            app.state.now(),
+        )
         .await
         .unwrap()
         .unwrap();
@@ -796,7 +801,7 @@ on_both_engines!(confirming_a_confirmed_binding_changes_nothing, |app| {
         .await
         .assert_contains("flash-success\" role=\"status\">已确认 1 人。");
     let first = store.binding(b.id).await.unwrap().unwrap();
-    assert_eq!(first.state, "confirmed");
+    assert_eq!(first.state, domain::binding::BindingState::Confirmed);
 
     // Again (a stale page), and together with one still waiting.
     c.post("/org/staff/confirm", &[("binding", &id)])
@@ -815,7 +820,7 @@ on_both_engines!(confirming_a_confirmed_binding_changes_nothing, |app| {
         "flash-info\" role=\"status\">已确认 1 人；另有 1 人已被处理过，未重复操作。",
     );
     let again = store.binding(b.id).await.unwrap().unwrap();
-    assert_eq!(again.state, "confirmed");
+    assert_eq!(again.state, domain::binding::BindingState::Confirmed);
     assert_eq!(again.decided_at, first.decided_at);
     assert_eq!(trail_actions(&app, "binding", b.id).await, ["confirm"]);
     assert_eq!(trail_actions(&app, "binding", other).await, ["confirm"]);
@@ -831,7 +836,7 @@ on_both_engines!(confirming_a_confirmed_binding_changes_nothing, |app| {
         .assert_contains("已拒绝 0 人；另有 1 人已被处理过");
     assert_eq!(
         store.binding(b.id).await.unwrap().unwrap().state,
-        "confirmed"
+        domain::binding::BindingState::Confirmed
     );
     // Nothing ticked.
     c.post("/org/staff/confirm", &[])
@@ -869,10 +874,7 @@ on_both_engines!(the_last_administrator_cannot_leave, |app| {
     c.post(&remove, &[]).await.assert_redirect("/org/members");
     last_admin_refused(&mut c).await;
     let still = store.membership(mine.id).await.unwrap().unwrap();
-    assert_eq!(
-        (still.state.as_str(), still.roles),
-        ("active", roles_before)
-    );
+    assert_eq!((still.state.code(), still.roles), ("active", roles_before));
     assert!(trail_actions(&app, "membership", mine.id).await.is_empty());
 
     // Ticking no role at all takes the administrator's role away too.
@@ -892,7 +894,7 @@ on_both_engines!(the_last_administrator_cannot_leave, |app| {
     last_admin_refused(&mut c).await;
     assert_eq!(
         store.membership(mine.id).await.unwrap().unwrap().state,
-        "active"
+        domain::roles::MembershipState::Active
     );
 
     // Once a second administrator is active, the first may step down.
@@ -921,7 +923,14 @@ on_both_engines!(two_clerks_confirming_at_once_confirm_once, |app| {
     let yz = org_named(&app, "广州市第一中学").await;
     let second = new_person(&app, "yz_clerk2", "钱晓东", 20).await;
     store
-        .invite_member(yz.id, second, clerk_bits(), None, "active", app.state.now())
+        .invite_member(
+            yz.id,
+            second,
+            clerk_bits(),
+            None,
+            domain::roles::MembershipState::Active,
+            app.state.now(),
+        )
         .await
         .unwrap();
     let mut a = acting(&app, "yizhong", yz.id).await;
@@ -931,7 +940,12 @@ on_both_engines!(two_clerks_confirming_at_once_confirm_once, |app| {
     for round in 0..4u32 {
         let p = new_person(&app, &format!("race{round}"), "周子健", 30 + round).await;
         let id = store
-            .request_binding(p, yz.id, "requested", app.state.now())
+            .request_binding(
+                p,
+                yz.id,
+                domain::binding::BindingState::Requested,
+                app.state.now(),
+            )
             .await
             .unwrap()
             .unwrap();
@@ -945,7 +959,11 @@ on_both_engines!(two_clerks_confirming_at_once_confirm_once, |app| {
         ra.assert_redirect("/org/staff?state=requested");
         rb.assert_redirect("/org/staff?state=requested");
         let now = store.binding(id).await.unwrap().unwrap();
-        assert_eq!(now.state, "confirmed", "round {round}");
+        assert_eq!(
+            now.state,
+            domain::binding::BindingState::Confirmed,
+            "round {round}"
+        );
         assert_eq!(
             trail_actions(&app, "binding", id).await,
             ["confirm"],
@@ -985,7 +1003,12 @@ on_both_engines!(a_withdrawal_racing_an_acceptance_has_one_winner, |app| {
         let login = format!("mover{round}");
         let p = new_person(&app, &login, "吴思远", 40 + round).await;
         let old = store
-            .request_binding(p, yz.id, "confirmed", app.state.now())
+            .request_binding(
+                p,
+                yz.id,
+                domain::binding::BindingState::Confirmed,
+                app.state.now(),
+            )
             .await
             .unwrap()
             .unwrap();
@@ -1021,13 +1044,16 @@ on_both_engines!(a_withdrawal_racing_an_acceptance_has_one_winner, |app| {
         let actions = trail_actions(&app, "transfer", t).await;
         let bindings = store.bindings_of(p).await.unwrap();
         let open = store.open_binding(p).await.unwrap().unwrap();
-        match state.as_str() {
+        match state.code() {
             "accepted" => {
                 accepted += 1;
                 assert_eq!(actions, ["accept"], "round {round}");
                 assert_eq!(bindings.len(), 2);
-                assert_eq!(store.binding(old).await.unwrap().unwrap().state, "ended");
-                assert_eq!((open.unit_id, open.state.as_str()), (thzx.id, "confirmed"));
+                assert_eq!(
+                    store.binding(old).await.unwrap().unwrap().state,
+                    domain::binding::BindingState::Ended
+                );
+                assert_eq!((open.unit_id, open.state.code()), (thzx.id, "confirmed"));
                 person
                     .get("/me/employment")
                     .await
@@ -1038,7 +1064,7 @@ on_both_engines!(a_withdrawal_racing_an_acceptance_has_one_winner, |app| {
                 withdrawn += 1;
                 assert_eq!(actions, ["withdraw"], "round {round}");
                 assert_eq!(bindings.len(), 1);
-                assert_eq!((open.id, open.state.as_str()), (old, "confirmed"));
+                assert_eq!((open.id, open.state.code()), (old, "confirmed"));
                 if !accept_500 {
                     head.get("/org/transfers")
                         .await
@@ -1210,7 +1236,7 @@ on_both_engines!(home_pages_count_what_waits, |app| {
     let by_list = store
         .staff(&store::bindings::StaffFilter {
             within: yz.id,
-            state: Some("requested".into()),
+            state: Some(domain::binding::BindingState::Requested),
             per_page: 100,
             ..Default::default()
         })
@@ -1257,7 +1283,7 @@ on_both_engines!(home_pages_count_what_waits, |app| {
         .await
         .unwrap()
         .iter()
-        .filter(|m| m.state == "invited")
+        .filter(|m| m.state == domain::roles::MembershipState::Invited)
         .count() as u64;
     assert_eq!(invited, 1);
     let home = signed_in(&app, "lina").await.get("/").await;
@@ -1276,7 +1302,14 @@ on_both_engines!(two_administrators_removing_each_other_leave_one, |app| {
     for round in 0..12 {
         for who in [first, second] {
             store
-                .invite_member(yz.id, who, admin_bits(), None, "active", app.state.now())
+                .invite_member(
+                    yz.id,
+                    who,
+                    admin_bits(),
+                    None,
+                    domain::roles::MembershipState::Active,
+                    app.state.now(),
+                )
                 .await
                 .unwrap();
         }
@@ -1321,7 +1354,12 @@ on_both_engines!(a_losing_acceptance_is_no_server_error, |app| {
         let login = format!("loser{round}");
         let p = new_person(&app, &login, "吴思远", 100 + round).await;
         store
-            .request_binding(p, yz.id, "confirmed", app.state.now())
+            .request_binding(
+                p,
+                yz.id,
+                domain::binding::BindingState::Confirmed,
+                app.state.now(),
+            )
             .await
             .unwrap();
         let t = store
@@ -1483,7 +1521,7 @@ on_both_engines!(
                 reviewer,
                 clerk_bits(),
                 None,
-                "active",
+                domain::roles::MembershipState::Active,
                 app.state.now(),
             )
             .await

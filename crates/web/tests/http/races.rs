@@ -99,7 +99,11 @@ on_both_engines!(
             .await
             .assert_contains("该记录在您打开后已有变动");
         let r = app.state.store.record(id).await.unwrap().expect("record");
-        assert_eq!(r.state, "returned", "the other reviewer's decision stands");
+        assert_eq!(
+            r.state,
+            domain::record::RecordState::Returned,
+            "the other reviewer's decision stands"
+        );
         assert_eq!(r.recognised_tenths, None, "no hours were recognised");
         let decided = app
             .state
@@ -152,7 +156,11 @@ on_both_engines!(
             .await;
         page.assert_contains("该申请已被他人处理或已被申请人回收");
         let c = app.state.store.cycle(id).await.unwrap().expect("cycle");
-        assert_eq!(c.state, "withdrawn", "the withdrawal stands");
+        assert_eq!(
+            c.state,
+            domain::cycle::ApplicationState::Withdrawn,
+            "the withdrawal stands"
+        );
         assert_eq!(
             app.state.store.cycle_trail(id).await.unwrap().len(),
             trail_before,

@@ -35,8 +35,8 @@ pub async fn record_of(
     let d = |day| chrono::NaiveDate::from_ymd_opt(2026, 1, day).expect("date");
     let fields = RecordFields {
         year: 2026,
-        category: category.into(),
-        declaration: "training".into(),
+        category: domain::record::Category::from_code(category).expect("a category code"),
+        declaration: domain::record::DeclarationType::Training,
         course_name: course.into(),
         study_form: "面授".into(),
         institution_id: None,
@@ -66,8 +66,8 @@ pub async fn record_in_year(
     let d = |day| chrono::NaiveDate::from_ymd_opt(year, 6, day).expect("date");
     let fields = RecordFields {
         year,
-        category: category.into(),
-        declaration: "training".into(),
+        category: domain::record::Category::from_code(category).expect("a category code"),
+        declaration: domain::record::DeclarationType::Training,
         course_name: format!("{year}年度补充学习"),
         study_form: "面授".into(),
         institution_id: None,
@@ -101,8 +101,8 @@ pub async fn record_with(
                 unit_id: unit,
                 declared_by: account,
                 declared_for_org: None,
-                source: "self",
-                state,
+                source: domain::record::RecordSource::Own,
+                state: domain::record::RecordState::from_code(state).expect("a state code"),
                 recognised_tenths: (state == "approved").then_some(fields.claimed_tenths),
                 import_key: None,
             },
@@ -160,6 +160,8 @@ async fn state_of(app: &TestApp, id: i64) -> String {
         .unwrap()
         .expect("record")
         .state
+        .code()
+        .to_owned()
 }
 
 async fn trail_steps(app: &TestApp, id: i64) -> Vec<(String, String)> {
@@ -285,7 +287,7 @@ on_both_engines!(draft_submit_return_edit_resubmit_approve, |app| {
         .await;
     let rec = app.state.store.record(id).await.unwrap().unwrap();
     assert_eq!(
-        (rec.state.as_str(), rec.recognised_tenths),
+        (rec.state.code(), rec.recognised_tenths),
         ("approved", Some(100))
     );
 
@@ -458,7 +460,7 @@ on_both_engines!(
                 reviewer,
                 Roles::default().with(Role::Reviewer).bits(),
                 None,
-                "active",
+                domain::roles::MembershipState::Active,
                 app.state.now(),
             )
             .await
@@ -535,7 +537,7 @@ on_both_engines!(batch_approval_of_a_hundred_records, |app| {
         let id: i64 = id.parse().unwrap();
         let r = app.state.store.record(id).await.unwrap().unwrap();
         assert_eq!(
-            (r.state.as_str(), r.recognised_tenths),
+            (r.state.code(), r.recognised_tenths),
             ("approved", Some(120))
         );
         assert_eq!(trail_steps(&app, id).await.len(), 2);
@@ -576,7 +578,14 @@ on_both_engines!(
         ] {
             let p = new_person(&app, login, name, seq).await;
             store
-                .invite_member(yz, p, only(role), None, "active", now)
+                .invite_member(
+                    yz,
+                    p,
+                    only(role),
+                    None,
+                    domain::roles::MembershipState::Active,
+                    now,
+                )
                 .await
                 .unwrap();
         }
@@ -703,11 +712,7 @@ on_both_engines!(
             .await;
         let rec = app.state.store.record(id).await.unwrap().unwrap();
         assert_eq!(
-            (
-                rec.state.as_str(),
-                rec.source.as_str(),
-                rec.recognised_tenths
-            ),
+            (rec.state.code(), rec.source.code(), rec.recognised_tenths),
             ("approved", "unit", Some(60))
         );
         let mut person = signed_in(&app, "zhangwei").await;
@@ -789,7 +794,12 @@ on_both_engines!(
             let name = format!("阈值{n}");
             let id = new_person(&app, &login, &name, 40 + n as u32).await;
             store
-                .request_binding(id, unit, "confirmed", app.state.now())
+                .request_binding(
+                    id,
+                    unit,
+                    domain::binding::BindingState::Confirmed,
+                    app.state.now(),
+                )
                 .await
                 .unwrap();
             for (cat, t) in [("public", *p), ("professional", *f), ("elective", *e)] {
@@ -956,7 +966,7 @@ async fn upload_import(c: &mut Client, name: &str, bytes: &[u8]) -> i64 {
 async fn finished(app: &TestApp, job: i64) -> store::jobs::Job {
     for _ in 0..300 {
         let j = app.state.store.job(job).await.unwrap().expect("job");
-        if j.state == "done" || j.state == "failed" {
+        if j.state == domain::job::JobState::Done || j.state == domain::job::JobState::Failed {
             return j;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -971,14 +981,16 @@ async fn imported(app: &TestApp, unit: i64) -> u64 {
         .records_for_export(
             &store::records::RecordFilter {
                 unit_id: Some(unit),
-                state: Some("approved".into()),
+                states: Some(&[domain::record::RecordState::Approved]),
                 ..Default::default()
             },
             10_000,
         )
         .await
         .unwrap();
-    rows.iter().filter(|r| r.source == "import").count() as u64
+    rows.iter()
+        .filter(|r| r.source == domain::record::RecordSource::Import)
+        .count() as u64
 }
 
 on_both_engines!(
@@ -1037,7 +1049,7 @@ on_both_engines!(
         );
         assert!(a.status.is_redirection() && b.status.is_redirection());
         let j = finished(&app, job).await;
-        assert_eq!((j.state.as_str(), j.done, j.total), ("done", 7, 7));
+        assert_eq!((j.state.code(), j.done, j.total), ("done", 7, 7));
         assert_eq!(imported(&app, yz).await, 7);
         clerk
             .get(&format!("/org/records/import/{job}"))
@@ -1058,7 +1070,7 @@ on_both_engines!(
         let r = &mine.items[0];
         assert_eq!(
             (
-                r.state.as_str(),
+                r.state.code(),
                 r.recognised_tenths,
                 r.start_date.to_string().as_str()
             ),
@@ -1081,7 +1093,10 @@ on_both_engines!(
                 &[("mode", "all")],
             )
             .await;
-        assert_eq!(finished(&app, again).await.state, "done");
+        assert_eq!(
+            finished(&app, again).await.state,
+            domain::job::JobState::Done
+        );
         assert_eq!(imported(&app, yz).await, 7);
         // The valid rows of the first file are the same rows: still nothing doubled.
         let first = upload_import(&mut clerk, "学时.xlsx", ERRORS_XLSX).await;
@@ -1091,7 +1106,10 @@ on_both_engines!(
                 &[("mode", "valid")],
             )
             .await;
-        assert_eq!(finished(&app, first).await.state, "done");
+        assert_eq!(
+            finished(&app, first).await.state,
+            domain::job::JobState::Done
+        );
         assert_eq!(imported(&app, yz).await, 7);
 
         // Files that cannot be read at all say why.
@@ -1282,7 +1300,12 @@ on_both_engines!(the_guangzhou_rule_of_2020_at_its_thresholds, |app| {
         let name = format!("广州{n}");
         let id = new_person(&app, &format!("gz2020_{n}"), &name, 60 + n as u32).await;
         store
-            .request_binding(id, unit, "confirmed", app.state.now())
+            .request_binding(
+                id,
+                unit,
+                domain::binding::BindingState::Confirmed,
+                app.state.now(),
+            )
             .await
             .unwrap();
         for (k, (cat, t)) in [("public", *p), ("professional", *f), ("elective", *e)]
@@ -1295,8 +1318,8 @@ on_both_engines!(the_guangzhou_rule_of_2020_at_its_thresholds, |app| {
             let start = d(3 + k as u32, 1);
             let fields = RecordFields {
                 year: 2020,
-                category: cat.into(),
-                declaration: "training".into(),
+                category: domain::record::Category::from_code(cat).expect("a category code"),
+                declaration: domain::record::DeclarationType::Training,
                 course_name: format!("2020年{cat}"),
                 study_form: "面授".into(),
                 institution_id: None,
@@ -1417,7 +1440,7 @@ on_both_engines!(a_clerk_sees_what_the_unit_declared, |app| {
             clerk,
             Roles::default().with(Role::Clerk).bits(),
             None,
-            "active",
+            domain::roles::MembershipState::Active,
             app.state.now(),
         )
         .await
@@ -1459,8 +1482,8 @@ on_both_engines!(
         let d = |m, day| chrono::NaiveDate::from_ymd_opt(2025, m, day).expect("date");
         let fields = RecordFields {
             year: 2025,
-            category: "professional".into(),
-            declaration: "training".into(),
+            category: domain::record::Category::Professional,
+            declaration: domain::record::DeclarationType::Training,
             course_name: "去年的培训".into(),
             study_form: "面授".into(),
             institution_id: None,
@@ -1490,8 +1513,8 @@ on_both_engines!(
             .change_binding(
                 open.id,
                 yz,
-                "confirmed",
-                "ended",
+                domain::binding::BindingState::Confirmed,
+                domain::binding::BindingState::Ended,
                 "调动",
                 0,
                 app.state.now(),
@@ -1499,7 +1522,12 @@ on_both_engines!(
             .await
             .unwrap();
         store
-            .request_binding(me, thzx, "confirmed", app.state.now())
+            .request_binding(
+                me,
+                thzx,
+                domain::binding::BindingState::Confirmed,
+                app.state.now(),
+            )
             .await
             .unwrap();
         let mut person = signed_in(&app, "zhangwei").await;
@@ -1520,7 +1548,7 @@ on_both_engines!(
             .await;
         let r = store.record(id).await.unwrap().unwrap();
         assert_eq!(
-            (r.state.as_str(), r.unit_id),
+            (r.state.code(), r.unit_id),
             ("submitted", thzx),
             "to the employer now"
         );
@@ -1591,18 +1619,29 @@ on_both_engines!(only_jobs_whose_worker_died_go_back_to_the_queue, |app| {
     let store = &app.state.store;
     let now = app.state.now();
     let id = store
-        .create_job("noop", "{}", "queued", "", 1, None, now)
+        .create_job(
+            "noop",
+            "{}",
+            domain::job::JobState::Queued,
+            "",
+            1,
+            None,
+            now,
+        )
         .await
         .unwrap();
     let claimed = store.claim_job(now).await.unwrap().expect("claimed");
-    assert_eq!((claimed.id, claimed.state.as_str()), (id, "running"));
+    assert_eq!((claimed.id, claimed.state.code()), (id, "running"));
     // A second worker finds nothing to claim.
     assert!(store.claim_job(now).await.unwrap().is_none());
     // Beating a minute ago: another server starting leaves it alone.
     store.job_progress(id, 1, 10, now).await.unwrap();
     let stale = now - chrono::Duration::minutes(5);
     assert_eq!(store.requeue_stale_jobs(stale).await.unwrap(), 0);
-    assert_eq!(store.job(id).await.unwrap().unwrap().state, "running");
+    assert_eq!(
+        store.job(id).await.unwrap().unwrap().state,
+        domain::job::JobState::Running
+    );
     // Silent for ten minutes: taken to have died, queued again.
     let later = now + chrono::Duration::minutes(10);
     assert_eq!(
@@ -1612,7 +1651,10 @@ on_both_engines!(only_jobs_whose_worker_died_go_back_to_the_queue, |app| {
             .unwrap(),
         1
     );
-    assert_eq!(store.job(id).await.unwrap().unwrap().state, "queued");
+    assert_eq!(
+        store.job(id).await.unwrap().unwrap().state,
+        domain::job::JobState::Queued
+    );
 });
 
 on_both_engines!(a_stale_edit_keeps_what_was_typed, |app| {
@@ -1773,8 +1815,8 @@ on_both_engines!(study_that_has_not_ended_is_declared_nowhere, |app| {
     // A draft stored before the rule cannot be sent either.
     let fields = RecordFields {
         year: 2026,
-        category: "professional".into(),
-        declaration: "training".into(),
+        category: domain::record::Category::Professional,
+        declaration: domain::record::DeclarationType::Training,
         course_name: "尚未举办的研修".into(),
         study_form: "面授".into(),
         institution_id: None,
@@ -1954,7 +1996,7 @@ on_both_engines!(
                 &[("mode", "valid")],
             )
             .await;
-        assert_eq!(finished(&app, job).await.state, "done");
+        assert_eq!(finished(&app, job).await.state, domain::job::JobState::Done);
         let zhangwei = account_id(&app, "zhangwei").await;
         let stored = app
             .state
@@ -2073,7 +2115,7 @@ on_both_engines!(location_and_remarks_of_a_record, |app| {
             &[("mode", "all")],
         )
         .await;
-    assert_eq!(finished(&app, job).await.state, "done");
+    assert_eq!(finished(&app, job).await.state, domain::job::JobState::Done);
     let zhangwei = account_id(&app, "zhangwei").await;
     let found = app
         .state

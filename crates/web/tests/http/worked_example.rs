@@ -40,7 +40,12 @@ on_both_engines!(
         assert!(unit.region_code.starts_with("4401"), "{}", unit.region_code);
         let me = new_person(&app, "gongcheng2006", "陈建工", 906).await;
         store
-            .request_binding(me, unit.id, "confirmed", app.state.now())
+            .request_binding(
+                me,
+                unit.id,
+                domain::binding::BindingState::Confirmed,
+                app.state.now(),
+            )
             .await
             .unwrap()
             .expect("bound");

@@ -437,7 +437,13 @@ on_both_engines!(choosing_an_organisation_not_ones_own_is_refused, |app| {
     let me = account_id(&app, "yizhong").await;
     let m = store.membership_of(yz.id, me).await.unwrap().unwrap();
     store
-        .change_membership(m.id, &["active"], "removed", None, app.state.now())
+        .change_membership(
+            m.id,
+            &[domain::roles::MembershipState::Active],
+            domain::roles::MembershipState::Removed,
+            None,
+            app.state.now(),
+        )
         .await
         .unwrap();
     assert_eq!(admin.get("/org/staff").await.status, 404);

@@ -46,14 +46,21 @@ impl World {
             let p = new_person(app, login, name, seq).await;
             assert!(
                 store
-                    .invite_member(org, p, only(role), None, "active", now)
+                    .invite_member(
+                        org,
+                        p,
+                        only(role),
+                        None,
+                        domain::roles::MembershipState::Active,
+                        now
+                    )
                     .await
                     .unwrap()
             );
         }
         let bystander = new_person(app, "bystander", "严守一", 4).await;
         store
-            .request_binding(bystander, yz, "confirmed", now)
+            .request_binding(bystander, yz, domain::binding::BindingState::Confirmed, now)
             .await
             .unwrap()
             .unwrap();
@@ -61,7 +68,13 @@ impl World {
         let lina = account_id(app, "lina").await;
         let m = store.membership_of(thyy, lina).await.unwrap().unwrap();
         store
-            .change_membership(m.id, &["invited"], "active", None, now)
+            .change_membership(
+                m.id,
+                &[domain::roles::MembershipState::Invited],
+                domain::roles::MembershipState::Active,
+                None,
+                now,
+            )
             .await
             .unwrap();
 
@@ -79,7 +92,14 @@ impl World {
         // The platform administrator is also a clerk of 深圳市人社局, and acts for it.
         assert!(
             store
-                .invite_member(szhr, admin, only(Role::Clerk), None, "active", now)
+                .invite_member(
+                    szhr,
+                    admin,
+                    only(Role::Clerk),
+                    None,
+                    domain::roles::MembershipState::Active,
+                    now
+                )
                 .await
                 .unwrap()
         );
@@ -148,7 +168,7 @@ async fn stored_certificate(app: &TestApp, person: i64, unit: i64, seed: u32) ->
         .store
         .issue_certificate(
             &store::certificates::NewCertificate {
-                kind: "year",
+                kind: domain::certificate::CertificateKind::Year,
                 account_id: person,
                 unit_id: unit,
                 year: Some(2025),
@@ -202,7 +222,7 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
             let id = store
                 .create_organization(
                     store::organizations::NewOrganization {
-                        kind: "unit".into(),
+                        kind: domain::org::OrgKind::Unit,
                         level: None,
                         name: format!("广州市测试医院{n}"),
                         region_code: "440106".into(),
@@ -213,7 +233,7 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                         contact_name: "冯子墨".into(),
                         contact_phone: "020-38880000".into(),
                         address: "广州市天河区天河路2号".into(),
-                        status: "approved".into(),
+                        status: domain::org::OrgStatus::Approved,
                         registered_by: None,
                     },
                     now,
@@ -235,7 +255,7 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
             let id = store
                 .create_organization(
                     store::organizations::NewOrganization {
-                        kind: "unit".into(),
+                        kind: domain::org::OrgKind::Unit,
                         level: None,
                         name: format!("广州市天河区测试学校{n}"),
                         region_code: "440106".into(),
@@ -246,7 +266,7 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                         contact_name: "冯子墨".into(),
                         contact_phone: "020-38880000".into(),
                         address: "广州市天河区天河路1号".into(),
-                        status: "applied".into(),
+                        status: domain::org::OrgStatus::Applied,
                         registered_by: Some(p),
                     },
                     now,
@@ -262,9 +282,9 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
         Obj::RequestedBinding | Obj::ConfirmedBinding => {
             let p = person().await;
             let state = if obj == Obj::RequestedBinding {
-                "requested"
+                domain::binding::BindingState::Requested
             } else {
-                "confirmed"
+                domain::binding::BindingState::Confirmed
             };
             let id = store
                 .request_binding(p, w.yz, state, now)
@@ -280,7 +300,7 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
         Obj::StaffPerson => {
             let p = person().await;
             store
-                .request_binding(p, w.yz, "confirmed", now)
+                .request_binding(p, w.yz, domain::binding::BindingState::Confirmed, now)
                 .await
                 .unwrap()
                 .unwrap();
@@ -293,9 +313,9 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
         Obj::MemberOfA | Obj::Invitation => {
             let p = person().await;
             let state = if obj == Obj::MemberOfA {
-                "active"
+                domain::roles::MembershipState::Active
             } else {
-                "invited"
+                domain::roles::MembershipState::Invited
             };
             store
                 .invite_member(w.yz, p, clerk, None, state, now)
@@ -311,7 +331,7 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
         Obj::TransferToA => {
             let p = person().await;
             store
-                .request_binding(p, w.thzx, "confirmed", now)
+                .request_binding(p, w.thzx, domain::binding::BindingState::Confirmed, now)
                 .await
                 .unwrap()
                 .unwrap();
@@ -344,7 +364,7 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
         | Obj::UnitDraftWithAttachment => {
             let p = person().await;
             store
-                .request_binding(p, w.yz, "confirmed", now)
+                .request_binding(p, w.yz, domain::binding::BindingState::Confirmed, now)
                 .await
                 .unwrap()
                 .unwrap();
@@ -385,7 +405,7 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
             let p = person().await;
             // Confirmed at A: a unit prints only the certificates of its staff of now.
             store
-                .request_binding(p, w.yz, "confirmed", now)
+                .request_binding(p, w.yz, domain::binding::BindingState::Confirmed, now)
                 .await
                 .unwrap()
                 .unwrap();
@@ -399,7 +419,7 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
         Obj::CycleAtA | Obj::CycleReturned => {
             let p = person().await;
             store
-                .request_binding(p, w.yz, "confirmed", now)
+                .request_binding(p, w.yz, domain::binding::BindingState::Confirmed, now)
                 .await
                 .unwrap()
                 .unwrap();
@@ -409,9 +429,9 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                     .change_cycle(
                         id,
                         &store::cycles::CycleChange {
-                            from_state: "pending",
+                            from_state: domain::cycle::ApplicationState::Pending,
                             from_level: 0,
-                            to_state: "returned",
+                            to_state: domain::cycle::ApplicationState::Returned,
                             to_level: 0,
                             reviewer_id: None,
                             opinion: "请补充",
@@ -438,7 +458,7 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
         Obj::CycleApproved => {
             let p = person().await;
             store
-                .request_binding(p, w.yz, "confirmed", now)
+                .request_binding(p, w.yz, domain::binding::BindingState::Confirmed, now)
                 .await
                 .unwrap()
                 .unwrap();
@@ -449,9 +469,9 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .change_cycle(
                     id,
                     &store::cycles::CycleChange {
-                        from_state: "pending",
+                        from_state: domain::cycle::ApplicationState::Pending,
                         from_level: 0,
-                        to_state: "approved",
+                        to_state: domain::cycle::ApplicationState::Approved,
                         to_level: 0,
                         reviewer_id: None,
                         opinion: "同意",
@@ -477,7 +497,7 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
         Obj::StaffWithHours | Obj::StaffWithCertificate => {
             let p = person().await;
             store
-                .request_binding(p, w.yz, "confirmed", now)
+                .request_binding(p, w.yz, domain::binding::BindingState::Confirmed, now)
                 .await
                 .unwrap()
                 .unwrap();
@@ -507,7 +527,7 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .create_job(
                     "certificate_batch",
                     "{\"year\":2025}",
-                    "done",
+                    domain::job::JobState::Done,
                     &result,
                     w.accounts[&YzClerk],
                     Some(w.yz),
@@ -556,7 +576,7 @@ pub(super) async fn obtain(app: &TestApp, w: &mut World, obj: Obj) -> Obtained {
                 .create_job(
                     "record_import",
                     &args,
-                    "preview",
+                    domain::job::JobState::Preview,
                     result,
                     by,
                     Some(w.yz),
