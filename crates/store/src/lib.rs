@@ -7,6 +7,8 @@ mod migration;
 pub mod accounts;
 pub mod attachments;
 pub mod audit;
+/// Bulk data for `jxjy bench`, outside the server's normal build.
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod bindings;
 pub mod certificates;

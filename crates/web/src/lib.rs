@@ -1,6 +1,9 @@
 //! Pages and API of jxjy: an axum router over the store, one module per area.
 
 pub mod config;
+/// The demo organisations, accounts and records, for `jxjy demo` and the tests; not in the
+/// server's normal build.
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod password_hash;
 
