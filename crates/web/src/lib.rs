@@ -11,6 +11,7 @@ pub mod accounts;
 mod admin;
 mod audit;
 mod auth;
+mod back;
 mod captcha;
 pub mod certificates;
 mod clock;

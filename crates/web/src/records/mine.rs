@@ -16,6 +16,7 @@ use super::{FormPage, Mode, RuleContext};
 use crate::AppState;
 use crate::audit::ClientIp;
 use crate::auth::{AsSelf, CurrentUser};
+use crate::back::{Back, OrBack};
 use crate::error::AppResult;
 use crate::forms::{self, CsrfForm, FieldErrors, Once};
 use crate::layout::Chrome;
@@ -354,9 +355,8 @@ pub async fn edit(
 ) -> AppResult<Response> {
     let r = own(&app, &ip, &user, id).await?;
     if !record::may_edit(r.state) {
-        user.session
-            .flash("error", "该记录已送审或已审核，不能修改。");
-        return Ok(Redirect::to(&format!("/me/records/{id}")).into_response());
+        let back = Back::to(&user.session, format!("/me/records/{id}"));
+        return Err(back.refuse("该记录已送审或已审核，不能修改。"));
     }
     Ok(FormPage::new(
         Chrome::for_user("修改学时记录", "/me/records", &user),
@@ -380,12 +380,10 @@ pub async fn update(
     let Some(cx) = RuleContext::of_person(&app, user.account.id).await? else {
         return Ok(not_bound(&user));
     };
-    let here = format!("/me/records/{id}");
+    let back = Back::to(&user.session, format!("/me/records/{id}"));
     let current = r.state;
     if !record::may_edit(current) {
-        user.session
-            .flash("error", "该记录已送审或已审核，不能修改。");
-        return Ok(Redirect::to(&here).into_response());
+        return Err(back.refuse("该记录已送审或已审核，不能修改。"));
     }
     let rules = cx.rules_for(&app, &f.year).await?;
     let has_attachment = !app
@@ -412,13 +410,7 @@ pub async fn update(
         }
     };
     let to = if f.intent == "submit" {
-        match record::submit(current) {
-            Ok(s) => s,
-            Err(e) => {
-                user.session.flash("error", e.to_string());
-                return Ok(Redirect::to(&here).into_response());
-            }
-        }
+        record::submit(current).or_back(&back)?
     } else {
         current
     };
@@ -444,14 +436,11 @@ pub async fn update(
         )
         .await
     {
-        Ok(()) => user.session.flash(
-            "success",
-            if to == RecordState::Submitted {
-                "已保存并送审，等待单位审核。"
-            } else {
-                "已保存。"
-            },
-        ),
+        Ok(()) => back.done(if to == RecordState::Submitted {
+            "已保存并送审，等待单位审核。"
+        } else {
+            "已保存。"
+        }),
         Err(ChangeError::Conflict) => {
             // Someone changed it meanwhile: show what was typed, with the reason it did not save.
             let mut errors = FieldErrors::default();
@@ -459,18 +448,17 @@ pub async fn update(
                 "form",
                 "该记录已在别处修改或送审，这次修改未保存。下面保留了您填写的内容，请打开记录核对后再修改。",
             );
-            return Ok(FormPage::new(
+            Ok(FormPage::new(
                 Chrome::for_user("修改学时记录", "/me/records", &user),
                 Mode::Person,
                 format!("/me/records/{id}/edit"),
                 f,
                 errors,
             )
-            .into_response());
+            .into_response())
         }
-        Err(ChangeError::Db(e)) => return Err(e.into()),
+        Err(ChangeError::Db(e)) => Err(e.into()),
     }
-    Ok(Redirect::to(&here).into_response())
 }
 
 pub async fn submit(
@@ -481,24 +469,15 @@ pub async fn submit(
     CsrfForm(_f): CsrfForm<Empty>,
 ) -> AppResult<Response> {
     let r = own(&app, &ip, &user, id).await?;
-    let here = format!("/me/records/{id}");
+    let back = Back::to(&user.session, format!("/me/records/{id}"));
     // The record goes to the person's employer now; without one it cannot go anywhere.
     let Some(cx) = RuleContext::of_person(&app, user.account.id).await? else {
         return Ok(not_bound(&user));
     };
     let current = r.state;
-    let next = match record::submit(current) {
-        Ok(s) => s,
-        Err(e) => {
-            user.session.flash("error", e.to_string());
-            return Ok(Redirect::to(&here).into_response());
-        }
-    };
+    let next = record::submit(current).or_back(&back)?;
     // A draft kept from before the rule may end after today; it waits until the study ends.
-    if let Err(message) = record::check_ended(r.end_date, app.today()) {
-        user.session.flash("error", message);
-        return Ok(Redirect::to(&here).into_response());
-    }
+    record::check_ended(r.end_date, app.today()).or_back(&back)?;
     let step = Step {
         step: "submit",
         org_id: None,
@@ -508,20 +487,13 @@ pub async fn submit(
         recognised_tenths: None,
     };
     debug_assert_eq!(next, RecordState::Submitted);
-    match app
-        .store
-        .submit_record(id, current, cx.unit_id, &step, app.now())
-        .await
-    {
-        Ok(()) => user
-            .session
-            .flash("success", format!("已送审，等待“{}”审核。", cx.unit_name)),
-        Err(ChangeError::Conflict) => user
-            .session
-            .flash("error", "该记录的状态已经改变，请刷新查看。"),
-        Err(ChangeError::Db(e)) => return Err(e.into()),
-    }
-    Ok(Redirect::to(&here).into_response())
+    back.changed(
+        app.store
+            .submit_record(id, current, cx.unit_id, &step, app.now())
+            .await,
+        "该记录的状态已经改变，请刷新查看。",
+    )?;
+    back.done(format!("已送审，等待“{}”审核。", cx.unit_name))
 }
 
 #[derive(Deserialize, Default)]
@@ -536,17 +508,11 @@ pub async fn withdraw(
     CsrfForm(_f): CsrfForm<Empty>,
 ) -> AppResult<Response> {
     let r = own(&app, &ip, &user, id).await?;
-    let here = format!("/me/records/{id}");
+    let back = Back::to(&user.session, format!("/me/records/{id}"));
     let current = r.state;
     // Reviews in the internal flow move a record to under review, so a record still
-    // "submitted" has been reviewed by nobody.
-    let next = match record::withdraw(current, current != RecordState::Submitted) {
-        Ok(s) => s,
-        Err(e) => {
-            user.session.flash("error", e.to_string());
-            return Ok(Redirect::to(&here).into_response());
-        }
-    };
+    // submitted has been reviewed by nobody.
+    let next = record::withdraw(current, current != RecordState::Submitted).or_back(&back)?;
     let step = Step {
         step: "withdraw",
         org_id: None,
@@ -555,18 +521,13 @@ pub async fn withdraw(
         opinion: "",
         recognised_tenths: None,
     };
-    match app
-        .store
-        .change_record(id, &[RecordState::Submitted], None, next, &step, app.now())
-        .await
-    {
-        Ok(()) => user
-            .session
-            .flash("success", "已回收，记录回到暂存状态，可修改后重新送审。"),
-        Err(ChangeError::Conflict) => user.session.flash("error", "单位已开始审核，不能回收。"),
-        Err(ChangeError::Db(e)) => return Err(e.into()),
-    }
-    Ok(Redirect::to(&here).into_response())
+    back.changed(
+        app.store
+            .change_record(id, &[RecordState::Submitted], None, next, &step, app.now())
+            .await,
+        "单位已开始审核，不能回收。",
+    )?;
+    back.done("已回收，记录回到暂存状态，可修改后重新送审。")
 }
 
 pub async fn delete(
@@ -577,26 +538,13 @@ pub async fn delete(
     CsrfForm(_f): CsrfForm<Empty>,
 ) -> AppResult<Response> {
     let r = own(&app, &ip, &user, id).await?;
-    let current = r.state;
-    if let Err(e) = record::delete_draft(current) {
-        user.session.flash("error", e.to_string());
-        return Ok(Redirect::to(&format!("/me/records/{id}")).into_response());
-    }
-    match app
-        .store
-        .delete_record(id, user.account.id, RecordState::EDITABLE, app.now())
-        .await
-    {
-        Ok(()) => {
-            user.session
-                .flash("success", format!("已删除“{}”。", r.course_name));
-            Ok(Redirect::to("/me/records").into_response())
-        }
-        Err(ChangeError::Conflict) => {
-            user.session
-                .flash("error", "该记录的状态已经改变，不能删除，请刷新查看。");
-            Ok(Redirect::to(&format!("/me/records/{id}")).into_response())
-        }
-        Err(ChangeError::Db(e)) => Err(e.into()),
-    }
+    let back = Back::to(&user.session, format!("/me/records/{id}"));
+    record::delete_draft(r.state).or_back(&back)?;
+    back.changed(
+        app.store
+            .delete_record(id, user.account.id, RecordState::EDITABLE, app.now())
+            .await,
+        "该记录的状态已经改变，不能删除，请刷新查看。",
+    )?;
+    back.done_at("/me/records", format!("已删除“{}”。", r.course_name))
 }
