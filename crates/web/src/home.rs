@@ -14,12 +14,13 @@ use crate::error::AppResult;
 use crate::layout::Chrome;
 use domain::binding::BindingState;
 use domain::policy::Action;
+use domain::record::RecordState;
 use domain::roles::MembershipState;
 
 pub struct Todo {
     pub label: &'static str,
     pub count: u64,
-    pub href: &'static str,
+    pub href: String,
 }
 
 pub struct ProfileLine {
@@ -47,14 +48,14 @@ pub async fn index(State(app): State<AppState>, user: CurrentUser) -> AppResult<
             todos.push(Todo {
                 label: "待确认的绑定申请",
                 count: bindings,
-                href: "/org/staff?state=requested",
+                href: format!("/org/staff?state={}", BindingState::Requested.code()),
             });
         }
         if may(Action::AcceptTransfers) {
             todos.push(Todo {
                 label: "待接收的调入申请",
                 count: transfers,
-                href: "/org/transfers",
+                href: "/org/transfers".into(),
             });
         }
         if may(Action::ReviewRecords) || may(Action::ManageRecords) {
@@ -63,19 +64,19 @@ pub async fn index(State(app): State<AppState>, user: CurrentUser) -> AppResult<
                 todos.push(Todo {
                     label: "待审核的学时记录",
                     count: counts.pending,
-                    href: "/org/records",
+                    href: "/org/records".into(),
                 });
                 todos.push(Todo {
                     label: "已退回、待申报人修改的记录",
                     count: counts.returned,
-                    href: "/org/records?state=returned",
+                    href: format!("/org/records?state={}", RecordState::Returned.code()),
                 });
             }
             if may(Action::ManageRecords) {
                 todos.push(Todo {
                     label: "待确认的代申报记录",
                     count: counts.unconfirmed,
-                    href: "/org/records?state=unit_draft",
+                    href: format!("/org/records?state={}", RecordState::UnitDraft.code()),
                 });
             }
         }
@@ -83,14 +84,14 @@ pub async fn index(State(app): State<AppState>, user: CurrentUser) -> AppResult<
             todos.push(Todo {
                 label: "待审核的周期验证申请",
                 count: app.store.cycle_todo_count(acting.org.id).await?,
-                href: "/org/cycles",
+                href: "/org/cycles".into(),
             });
         }
         if may(Action::ReviewRegistrations) {
             todos.push(Todo {
                 label: "待审核的单位注册",
                 count: units,
-                href: "/org/registrations",
+                href: "/org/registrations".into(),
             });
         }
     } else {
@@ -104,23 +105,23 @@ pub async fn index(State(app): State<AppState>, user: CurrentUser) -> AppResult<
         todos.push(Todo {
             label: "单位邀请待接受",
             count: invitations,
-            href: "/me/organizations",
+            href: "/me/organizations".into(),
         });
         todos.push(Todo {
             label: "退回待修改的学时记录",
             count: app.store.returned_count(a.id).await?,
-            href: "/me/records?state=returned",
+            href: format!("/me/records?state={}", RecordState::Returned.code()),
         });
         match app.store.open_binding(a.id).await? {
             None => todos.push(Todo {
                 label: "尚未绑定工作单位",
                 count: 1,
-                href: "/me/employment",
+                href: "/me/employment".into(),
             }),
             Some(b) if b.state == BindingState::Requested => todos.push(Todo {
                 label: "绑定申请等待单位确认",
                 count: 1,
-                href: "/me/employment",
+                href: "/me/employment".into(),
             }),
             Some(_) => {}
         }
@@ -130,7 +131,7 @@ pub async fn index(State(app): State<AppState>, user: CurrentUser) -> AppResult<
         todos.push(Todo {
             label: "锁定中的账号",
             count: locked,
-            href: "/admin/accounts?locked=1",
+            href: "/admin/accounts?locked=1".into(),
         });
         let failures = app
             .store
@@ -146,7 +147,7 @@ pub async fn index(State(app): State<AppState>, user: CurrentUser) -> AppResult<
         todos.push(Todo {
             label: "24小时内登录失败",
             count: failures,
-            href: "/admin/audit?event=signin&outcome=failure",
+            href: "/admin/audit?event=signin&outcome=failure".into(),
         });
     }
     // The sign-in before this one, so that a person notices a sign-in that was not theirs.

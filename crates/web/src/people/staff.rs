@@ -268,7 +268,11 @@ pub async fn export(
 }
 
 fn back() -> Response {
-    Redirect::to("/org/staff?state=requested").into_response()
+    Redirect::to(&format!(
+        "/org/staff?state={}",
+        BindingState::Requested.code()
+    ))
+    .into_response()
 }
 
 /// Confirms or refuses the chosen binding requests of the unit acted for. Each one

@@ -508,6 +508,11 @@ pub struct JobPage {
 }
 
 impl JobPage {
+    /// Where the imported records are seen: the unit's approved records.
+    fn approved_list(&self) -> String {
+        super::unit_list(domain::record::RecordState::Approved)
+    }
+
     fn preview(&self) -> bool {
         self.state == JobState::Preview
     }

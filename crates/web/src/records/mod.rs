@@ -89,6 +89,11 @@ pub fn routes() -> Router<AppState> {
         .route("/org/records/{id}/delete", post(review::delete))
 }
 
+/// The unit's record list filtered to one state.
+pub fn unit_list(state: RecordState) -> String {
+    format!("/org/records?state={}", state.code())
+}
+
 /// Where a person's records go and which rules apply to them: the confirmed employer,
 /// its region, and the person's series.
 pub struct RuleContext {

@@ -24,6 +24,7 @@ use super::{FormPage, Mode, RuleContext};
 use crate::AppState;
 use crate::audit::ClientIp;
 use crate::auth::{Acting, CurrentUser};
+use crate::back::{Back, OrBack};
 use crate::error::{AppError, AppResult};
 use crate::forms::{self, CsrfForm, FieldErrors, Once, Pairs};
 use crate::layout::Chrome;
@@ -97,6 +98,11 @@ pub struct QueuePage {
 impl QueuePage {
     fn same(&self, a: &str, b: &str) -> bool {
         a == b
+    }
+
+    /// The unit's declarations waiting for their confirmation.
+    fn unconfirmed_list(&self) -> String {
+        super::unit_list(RecordState::UnitDraft)
     }
 
     fn summary(&self, id: &i64) -> &str {
@@ -370,49 +376,35 @@ pub async fn decide(
     CsrfForm(f): CsrfForm<DecideForm>,
 ) -> AppResult<Response> {
     let (acting, r) = unit_record(&app, &ip, &user, id, Action::ReviewRecords).await?;
-    let here = format!("/org/records/{id}");
-    let back = |msg: String| {
-        user.session.flash("error", msg);
-        Ok(Redirect::to(&here).into_response())
-    };
-    if let Err(e) = record::not_own(r.account_id, user.account.id)
+    let back = Back::to(&user.session, format!("/org/records/{id}"));
+    record::not_own(r.account_id, user.account.id)
         .and_then(|()| record::check_opinion(&f.opinion))
-    {
-        return back(e.to_string());
-    }
+        .or_back(&back)?;
     let current = r.state;
     let flow = flow_of(app.store.record_reviewers(acting.org.id).await?);
     if record::review_part(flow, acting.roles) != ReviewPart::Decide {
-        return back("本单位启用了内部审核流程，审批须由单位领导作出。".into());
+        return Err(back.refuse("本单位启用了内部审核流程，审批须由单位领导作出。"));
     }
     if let Some(flow) = flow {
         let so_far = app.store.reviewers_since_submit(id).await?.len() as u32;
-        if let Err(e) = record::leader_may_decide(so_far, &flow) {
-            return back(e.to_string());
-        }
+        record::leader_may_decide(so_far, &flow).or_back(&back)?;
     }
     let opinion = f.opinion.trim();
     let claimed = hours::Hours::from_tenths(r.claimed_tenths);
     let (next, recognised) = match f.decision.as_str() {
         "approve" => {
-            let recognised = match hours::parse(&f.recognised) {
-                Ok(h) => h,
-                Err(e) => return back(format!("认定学时：{e}")),
-            };
-            match record::approve(current, claimed, recognised) {
-                Ok(s) => (s, Some(recognised.tenths())),
-                Err(e) => return back(e.to_string()),
-            }
+            let recognised = hours::parse(&f.recognised)
+                .map_err(|e| format!("认定学时：{e}"))
+                .or_back(&back)?;
+            let next = record::approve(current, claimed, recognised).or_back(&back)?;
+            (next, Some(recognised.tenths()))
         }
-        "reject" => match record::reject(current, opinion) {
-            Ok(s) => (s, None),
-            Err(e) => return back(e.to_string()),
-        },
-        "return" => match record::return_for_correction(current, opinion) {
-            Ok(s) => (s, None),
-            Err(e) => return back(e.to_string()),
-        },
-        _ => return back("请选择审核结果".into()),
+        "reject" => (record::reject(current, opinion).or_back(&back)?, None),
+        "return" => (
+            record::return_for_correction(current, opinion).or_back(&back)?,
+            None,
+        ),
+        _ => return Err(back.refuse("请选择审核结果")),
     };
     let step = Step {
         step: "decide",
@@ -422,24 +414,16 @@ pub async fn decide(
         opinion,
         recognised_tenths: recognised,
     };
-    match app
-        .store
-        .change_record(id, RecordState::PENDING, f.version, next, &step, app.now())
-        .await
-    {
-        Ok(()) => {
-            user.session.flash(
-                "success",
-                format!("已审核：{}，{}。", r.real_name, result_of(&f.decision)),
-            );
-            Ok(Redirect::to("/org/records").into_response())
-        }
-        Err(ChangeError::Conflict) => back(
-            "该记录在您打开后已有变动（已被他人处理，或被申报人回收、修改），请重新查看后再审核。"
-                .into(),
-        ),
-        Err(ChangeError::Db(e)) => Err(e.into()),
-    }
+    back.changed(
+        app.store
+            .change_record(id, RecordState::PENDING, f.version, next, &step, app.now())
+            .await,
+        "该记录在您打开后已有变动（已被他人处理，或被申报人回收、修改），请重新查看后再审核。",
+    )?;
+    back.done_at(
+        "/org/records",
+        format!("已审核：{}，{}。", r.real_name, result_of(&f.decision)),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -460,34 +444,22 @@ pub async fn add_review(
     CsrfForm(f): CsrfForm<ReviewForm>,
 ) -> AppResult<Response> {
     let (acting, r) = unit_record(&app, &ip, &user, id, Action::ReviewRecords).await?;
-    let here = format!("/org/records/{id}");
+    let back = Back::to(&user.session, format!("/org/records/{id}"));
     let flow = flow_of(app.store.record_reviewers(acting.org.id).await?);
     if flow.is_none() || record::review_part(flow, acting.roles) != ReviewPart::Review {
-        user.session
-            .flash("error", "您可以直接审批该记录，无需先审核。");
-        return Ok(Redirect::to(&here).into_response());
+        return Err(back.refuse("您可以直接审批该记录，无需先审核。"));
     }
-    let Some(choice) = ReviewChoice::from_code(&f.choice) else {
-        user.session.flash("error", "请选择处理意见");
-        return Ok(Redirect::to(&here).into_response());
-    };
-    if let Err(e) = record::not_own(r.account_id, user.account.id) {
-        user.session.flash("error", e.to_string());
-        return Ok(Redirect::to(&here).into_response());
-    }
+    let choice = ReviewChoice::from_code(&f.choice)
+        .ok_or("请选择处理意见")
+        .or_back(&back)?;
+    record::not_own(r.account_id, user.account.id).or_back(&back)?;
     let current = r.state;
     let mine = app
         .store
         .reviewers_since_submit(id)
         .await?
         .contains(&user.account.id);
-    let next = match internal_review::review(current, mine, choice, &f.opinion) {
-        Ok(next) => next,
-        Err(e) => {
-            user.session.flash("error", e.to_string());
-            return Ok(Redirect::to(&here).into_response());
-        }
-    };
+    let next = internal_review::review(current, mine, choice, &f.opinion).or_back(&back)?;
     let step = Step {
         step: "review",
         org_id: Some(acting.org.id),
@@ -496,29 +468,22 @@ pub async fn add_review(
         opinion: f.opinion.trim(),
         recognised_tenths: None,
     };
-    match app
-        .store
-        .review_in_flow(id, f.version, next, &step, choice.code(), app.now())
-        .await
-    {
-        Ok(()) if next == RecordState::Returned => {
-            user.session.flash(
-                "success",
-                format!("已退案（内部）：{} 的记录已退回申报人修改。", r.real_name),
-            );
-            return Ok(Redirect::to("/org/records").into_response());
-        }
-        Ok(()) => user.session.flash(
-            "success",
-            format!("已提交：{}，等待其他审核人或单位领导。", choice.label()),
-        ),
-        Err(ChangeError::Conflict) => user.session.flash(
-            "error",
-            "该记录刚被他人审核或处理，您的意见未保存，请刷新后重试。",
-        ),
-        Err(ChangeError::Db(e)) => return Err(e.into()),
+    back.changed(
+        app.store
+            .review_in_flow(id, f.version, next, &step, choice.code(), app.now())
+            .await,
+        "该记录刚被他人审核或处理，您的意见未保存，请刷新后重试。",
+    )?;
+    if next == RecordState::Returned {
+        return back.done_at(
+            "/org/records",
+            format!("已退案（内部）：{} 的记录已退回申报人修改。", r.real_name),
+        );
     }
-    Ok(Redirect::to(&here).into_response())
+    back.done(format!(
+        "已提交：{}，等待其他审核人或单位领导。",
+        choice.label()
+    ))
 }
 
 /// Approve, reject or return the chosen records with one opinion.
@@ -872,20 +837,14 @@ pub async fn delete(
     CsrfForm(f): CsrfForm<DeleteForm>,
 ) -> AppResult<Response> {
     let (acting, r) = unit_record(&app, &ip, &user, id, Action::ManageRecords).await?;
-    let here = format!("/org/records/{id}");
-    if let Err(e) = record::not_own(r.account_id, user.account.id) {
-        user.session.flash("error", e.to_string());
-        return Ok(Redirect::to(&here).into_response());
-    }
-    let state = r.state;
-    if domain::unit_declaration::discard(state).is_ok() {
-        return discard(&app, &user, acting, &r).await;
+    let back = Back::to(&user.session, format!("/org/records/{id}"));
+    record::not_own(r.account_id, user.account.id).or_back(&back)?;
+    if domain::unit_declaration::discard(r.state).is_ok() {
+        return discard(&app, &back, &user, acting, &r).await;
     }
     let reason = f.reason.trim();
     if reason.is_empty() || reason.chars().count() > 200 {
-        user.session
-            .flash("error", "删除已通过的记录须填写原因（不超过200字）。");
-        return Ok(Redirect::to(&here).into_response());
+        return Err(back.refuse("删除已通过的记录须填写原因（不超过200字）。"));
     }
     let step = Step {
         step: "delete",
@@ -895,28 +854,19 @@ pub async fn delete(
         opinion: reason,
         recognised_tenths: None,
     };
-    match app
-        .store
-        .delete_approved(id, acting.org.id, &step, app.now())
-        .await
-    {
-        Ok(()) => {
-            user.session.flash(
-                "success",
-                format!(
-                    "已删除 {} 的“{}”，年度学时已重新统计。",
-                    r.real_name, r.course_name
-                ),
-            );
-            Ok(Redirect::to("/org/records?state=approved").into_response())
-        }
-        Err(ChangeError::Conflict) => {
-            user.session
-                .flash("error", "该记录的状态已经改变，请刷新查看。");
-            Ok(Redirect::to(&here).into_response())
-        }
-        Err(ChangeError::Db(e)) => Err(e.into()),
-    }
+    back.changed(
+        app.store
+            .delete_approved(id, acting.org.id, &step, app.now())
+            .await,
+        "该记录的状态已经改变，请刷新查看。",
+    )?;
+    back.done_at(
+        &super::unit_list(RecordState::Approved),
+        format!(
+            "已删除 {} 的“{}”，年度学时已重新统计。",
+            r.real_name, r.course_name
+        ),
+    )
 }
 
 #[derive(Template, WebTemplate)]
@@ -1038,6 +988,7 @@ pub async fn delete_opinion(
 /// stays on the trail.
 async fn discard(
     app: &AppState,
+    back: &Back<'_>,
     user: &CurrentUser,
     acting: &Acting,
     r: &Record,
@@ -1050,25 +1001,16 @@ async fn discard(
         opinion: "",
         recognised_tenths: None,
     };
-    match app
-        .store
-        .discard_declaration(r.id, acting.org.id, &step, app.now())
-        .await
-    {
-        Ok(()) => {
-            user.session.flash(
-                "success",
-                format!("已删除为 {} 代申报的“{}”。", r.real_name, r.course_name),
-            );
-            Ok(Redirect::to("/org/records?state=unit_draft").into_response())
-        }
-        Err(ChangeError::Conflict) => {
-            user.session
-                .flash("error", "该记录的状态已经改变，请刷新查看。");
-            Ok(Redirect::to(&format!("/org/records/{}", r.id)).into_response())
-        }
-        Err(ChangeError::Db(e)) => Err(e.into()),
-    }
+    back.changed(
+        app.store
+            .discard_declaration(r.id, acting.org.id, &step, app.now())
+            .await,
+        "该记录的状态已经改变，请刷新查看。",
+    )?;
+    back.done_at(
+        &super::unit_list(RecordState::UnitDraft),
+        format!("已删除为 {} 代申报的“{}”。", r.real_name, r.course_name),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -1088,28 +1030,20 @@ pub async fn confirm(
     CsrfForm(f): CsrfForm<ConfirmForm>,
 ) -> AppResult<Response> {
     let (acting, r) = unit_record(&app, &ip, &user, id, Action::ManageRecords).await?;
-    let here = format!("/org/records/{id}");
-    let back = |msg: String| {
-        user.session.flash("error", msg);
-        Ok(Redirect::to(&here).into_response())
-    };
-    if let Err(e) = record::not_own(r.account_id, user.account.id) {
-        return back(e.to_string());
-    }
-    let state = r.state;
+    let back = Back::to(&user.session, format!("/org/records/{id}"));
+    record::not_own(r.account_id, user.account.id).or_back(&back)?;
     let has_attachment = !app
         .store
         .attachments(super::attachments::OWNER, id)
         .await?
         .is_empty();
-    if let Err(e) = domain::unit_declaration::confirm(
-        state,
+    domain::unit_declaration::confirm(
+        r.state,
         r.year,
         chrono::Datelike::year(&r.start_date),
         has_attachment,
-    ) {
-        return back(e.to_string());
-    }
+    )
+    .or_back(&back)?;
     let step = Step {
         step: "confirm",
         org_id: Some(acting.org.id),
@@ -1118,26 +1052,16 @@ pub async fn confirm(
         opinion: "",
         recognised_tenths: Some(r.claimed_tenths),
     };
-    match app
-        .store
-        .confirm_declaration(id, f.version, acting.org.id, &step, app.now())
-        .await
-    {
-        Ok(()) => {
-            user.session.flash(
-                "success",
-                format!(
-                    "已确认：{} 的“{}”计入 {} 学时。",
-                    r.real_name,
-                    r.course_name,
-                    show_hours(r.claimed_tenths)
-                ),
-            );
-            Ok(Redirect::to(&here).into_response())
-        }
-        Err(ChangeError::Conflict) => {
-            back("该记录在您打开后已有变动（已被他人确认或删除），请重新查看。".into())
-        }
-        Err(ChangeError::Db(e)) => Err(e.into()),
-    }
+    back.changed(
+        app.store
+            .confirm_declaration(id, f.version, acting.org.id, &step, app.now())
+            .await,
+        "该记录在您打开后已有变动（已被他人确认或删除），请重新查看。",
+    )?;
+    back.done(format!(
+        "已确认：{} 的“{}”计入 {} 学时。",
+        r.real_name,
+        r.course_name,
+        show_hours(r.claimed_tenths)
+    ))
 }
