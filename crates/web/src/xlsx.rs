@@ -34,6 +34,17 @@ fn display_width(s: &str) -> usize {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
+/// An export's answer: the one-sheet workbook of `header` and `rows`, downloaded as `filename`.
+pub fn respond(
+    sheet: &str,
+    header: &[&str],
+    rows: &[Vec<String>],
+    filename: &str,
+) -> crate::error::AppResult<Response> {
+    let bytes = workbook(sheet, header, rows).map_err(|e| anyhow::anyhow!("xlsx: {e}"))?;
+    Ok(download(filename, bytes))
+}
+
 pub fn download(filename: &str, bytes: Vec<u8>) -> Response {
     let encoded = crate::auth::urlencode(filename);
     (

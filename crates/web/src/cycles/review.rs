@@ -534,12 +534,10 @@ pub async fn export(
         "当前办理",
         "申请时间",
     ];
-    let bytes = crate::xlsx::workbook("周期验证", &header, &rows)
-        .map_err(|e| anyhow::anyhow!("xlsx: {e}"))?;
     let name = format!(
         "{}周期验证{}.xlsx",
         acting.org.name,
         app.today().format("%Y%m%d")
     );
-    Ok(crate::xlsx::download(&name, bytes))
+    crate::xlsx::respond("周期验证", &header, &rows, &name)
 }

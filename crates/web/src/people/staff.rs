@@ -257,14 +257,12 @@ pub async fn export(
         "绑定状态",
         "申请时间",
     ];
-    let bytes = crate::xlsx::workbook("人员名单", &header, &rows)
-        .map_err(|e| anyhow::anyhow!("xlsx: {e}"))?;
     let name = format!(
         "{}人员名单{}.xlsx",
         acting.org.name,
         app.today().format("%Y%m%d")
     );
-    Ok(crate::xlsx::download(&name, bytes))
+    crate::xlsx::respond("人员名单", &header, &rows, &name)
 }
 
 fn back() -> Response {

@@ -11,7 +11,7 @@ use store::ChangeError;
 use store::records::{NewRecord, Record, RecordFilter, Step};
 
 use super::form::{self, RecordForm};
-use super::view::{RecordView, TrailView};
+use super::view::{EXPORT_COLUMNS, RecordView, TrailView};
 use super::{FormPage, Mode, RuleContext};
 use crate::AppState;
 use crate::audit::ClientIp;
@@ -123,42 +123,14 @@ pub async fn export(
         .iter()
         .map(|r| {
             let v = RecordView::of(r);
-            vec![
-                v.year.to_string(),
-                v.category.to_owned(),
-                v.declaration.to_owned(),
-                v.course_name,
-                v.institution,
-                v.location,
-                v.period,
-                v.claimed,
-                v.recognised,
-                v.state.to_owned(),
-                v.opinion,
-                v.unit,
-                v.remarks,
-            ]
+            let mut row = v.export_cells();
+            row.extend([v.unit, v.remarks]);
+            row
         })
         .collect();
-    let header = [
-        "申报年度",
-        "科目类型",
-        "申报类型",
-        "课程名称",
-        "施教机构",
-        "学习地点",
-        "起止日期",
-        "申报学时",
-        "认定学时",
-        "状态",
-        "审核意见",
-        "审核单位",
-        "备注",
-    ];
-    let bytes = crate::xlsx::workbook("学时记录", &header, &rows)
-        .map_err(|e| anyhow::anyhow!("xlsx: {e}"))?;
+    let header = [&EXPORT_COLUMNS[..], &["审核单位", "备注"]].concat();
     let name = format!("{}的学时记录.xlsx", user.account.real_name);
-    Ok(crate::xlsx::download(&name, bytes))
+    crate::xlsx::respond("学时记录", &header, &rows, &name)
 }
 
 fn not_bound(user: &CurrentUser) -> Response {

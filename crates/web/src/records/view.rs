@@ -54,11 +54,43 @@ pub fn state_label(state: RecordState) -> (&'static str, &'static str) {
     }
 }
 
+/// The columns every export of records shares, from 申报年度 to 审核意见.
+pub const EXPORT_COLUMNS: [&str; 11] = [
+    "申报年度",
+    "科目类型",
+    "申报类型",
+    "课程名称",
+    "施教机构",
+    "学习地点",
+    "起止日期",
+    "申报学时",
+    "认定学时",
+    "状态",
+    "审核意见",
+];
+
 pub fn hours(tenths: i64) -> String {
     Hours::from_tenths(tenths).to_string()
 }
 
 impl RecordView {
+    /// The cells of [`EXPORT_COLUMNS`].
+    pub fn export_cells(&self) -> Vec<String> {
+        vec![
+            self.year.to_string(),
+            self.category.to_owned(),
+            self.declaration.to_owned(),
+            self.course_name.clone(),
+            self.institution.clone(),
+            self.location.clone(),
+            self.period.clone(),
+            self.claimed.clone(),
+            self.recognised.clone(),
+            self.state.to_owned(),
+            self.opinion.clone(),
+        ]
+    }
+
     pub fn of(r: &Record) -> RecordView {
         let (state, state_class) = state_label(r.state);
         RecordView {

@@ -346,8 +346,6 @@ pub async fn export(
         "验证结果",
         "差额",
     ];
-    let bytes = crate::xlsx::workbook("年度验证", &header, &rows)
-        .map_err(|e| anyhow::anyhow!("xlsx: {e}"))?;
     let name = format!("{}{}年度验证.xlsx", acting.org.name, f.year);
-    Ok(crate::xlsx::download(&name, bytes))
+    crate::xlsx::respond("年度验证", &header, &rows, &name)
 }

@@ -29,7 +29,7 @@ use store::records::{NewRecord, PresetOpinion, Record, RecordFilter, Step};
 
 use super::form::{self, RecordForm};
 use super::mine::{Empty, ShowPage};
-use super::view::{RecordView, TrailView, hours as show_hours};
+use super::view::{EXPORT_COLUMNS, RecordView, TrailView, hours as show_hours};
 use super::{FormPage, Mode, RuleContext};
 use crate::AppState;
 use crate::audit::ClientIp;
@@ -214,50 +214,24 @@ pub async fn export(
         .iter()
         .map(|r| {
             let v = RecordView::of(r);
-            vec![
-                v.person,
-                v.doc,
-                v.year.to_string(),
-                v.category.to_owned(),
-                v.declaration.to_owned(),
-                v.course_name,
-                v.institution,
-                v.location,
-                v.period,
-                v.claimed,
-                v.recognised,
-                v.state.to_owned(),
-                v.opinion,
-                v.submitted,
-                v.remarks,
-            ]
+            let mut row = vec![v.person.clone(), v.doc.clone()];
+            row.extend(v.export_cells());
+            row.extend([v.submitted, v.remarks]);
+            row
         })
         .collect();
     let header = [
-        "姓名",
-        "证件号码",
-        "申报年度",
-        "科目类型",
-        "申报类型",
-        "课程名称",
-        "施教机构",
-        "学习地点",
-        "起止日期",
-        "申报学时",
-        "认定学时",
-        "状态",
-        "审核意见",
-        "送审时间",
-        "备注",
-    ];
-    let bytes = crate::xlsx::workbook("学时记录", &header, &rows)
-        .map_err(|e| anyhow::anyhow!("xlsx: {e}"))?;
+        &["姓名", "证件号码"][..],
+        &EXPORT_COLUMNS,
+        &["送审时间", "备注"],
+    ]
+    .concat();
     let name = format!(
         "{}学时记录{}.xlsx",
         acting.org.name,
         app.today().format("%Y%m%d")
     );
-    Ok(crate::xlsx::download(&name, bytes))
+    crate::xlsx::respond("学时记录", &header, &rows, &name)
 }
 
 /// A record of the unit acted for, when its roles permit `action`; anything else is refused.
