@@ -15,6 +15,7 @@ use store::organizations::{OrgFilter, Organization};
 use crate::AppState;
 use crate::audit::ClientIp;
 use crate::auth::CurrentUser;
+use crate::back::{Back, OrBack};
 use crate::clock::display_time;
 use crate::error::AppResult;
 use crate::forms::CsrfForm;
@@ -330,28 +331,20 @@ pub async fn approve_move(
     CsrfForm(_f): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
     let (me, o) = move_request(&app, &user, &ip, id).await?;
-    match app.store.approve_move(id, me).await {
-        Ok(()) => {
-            app.store
-                .add_trail(
-                    "organization",
-                    id,
-                    "move_approve",
-                    Some(user.account.id),
-                    Some(me),
-                    &format!("原主管部门：{}", o.parent_name.unwrap_or_default()),
-                    app.now(),
-                )
-                .await?;
-            user.session
-                .flash("success", format!("已同意“{}”变更到本单位之下。", o.name));
-        }
-        Err(ChangeError::Conflict) => user
-            .session
-            .flash("error", "该申请已经处理过了，无需重复操作。"),
-        Err(ChangeError::Db(e)) => return Err(e.into()),
-    }
-    Ok(Redirect::to("/org/registrations").into_response())
+    let back = Back::to(&user.session, REGISTRATIONS);
+    back.changed(app.store.approve_move(id, me).await, DECIDED_BEFORE)?;
+    app.store
+        .add_trail(
+            "organization",
+            id,
+            "move_approve",
+            Some(user.account.id),
+            Some(me),
+            &format!("原主管部门：{}", o.parent_name.unwrap_or_default()),
+            app.now(),
+        )
+        .await?;
+    back.done(format!("已同意“{}”变更到本单位之下。", o.name))
 }
 
 pub async fn reject_move(
@@ -362,30 +355,27 @@ pub async fn reject_move(
     CsrfForm(f): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
     let (me, o) = move_request(&app, &user, &ip, id).await?;
-    if let Err(e) = org::rejection_reason(f.reason.trim()) {
-        user.session.flash("error", format!("“{}”：{}", o.name, e));
-        return Ok(Redirect::to("/org/registrations").into_response());
-    }
-    match app.store.reject_move(id, me).await {
-        Ok(()) => {
-            app.store
-                .add_trail(
-                    "organization",
-                    id,
-                    "move_reject",
-                    Some(user.account.id),
-                    Some(me),
-                    f.reason.trim(),
-                    app.now(),
-                )
-                .await?;
-            user.session
-                .flash("success", format!("已退回“{}”的变更申请。", o.name));
-        }
-        Err(ChangeError::Conflict) => user
-            .session
-            .flash("error", "该申请已经处理过了，无需重复操作。"),
-        Err(ChangeError::Db(e)) => return Err(e.into()),
-    }
-    Ok(Redirect::to("/org/registrations").into_response())
+    let back = Back::to(&user.session, REGISTRATIONS);
+    org::rejection_reason(f.reason.trim())
+        .map_err(|e| format!("“{}”：{}", o.name, e))
+        .or_back(&back)?;
+    back.changed(app.store.reject_move(id, me).await, DECIDED_BEFORE)?;
+    app.store
+        .add_trail(
+            "organization",
+            id,
+            "move_reject",
+            Some(user.account.id),
+            Some(me),
+            f.reason.trim(),
+            app.now(),
+        )
+        .await?;
+    back.done(format!("已退回“{}”的变更申请。", o.name))
 }
+
+/// The registrations and move requests waiting for this organisation, where a decision returns.
+const REGISTRATIONS: &str = "/org/registrations";
+
+/// A second decision on a request someone has decided already.
+const DECIDED_BEFORE: &str = "该申请已经处理过了，无需重复操作。";

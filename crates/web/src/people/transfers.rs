@@ -3,16 +3,16 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use domain::binding::{self, TransferState};
 use domain::identity::mask;
 use domain::policy::Action;
 use serde::Deserialize;
-use store::ChangeError;
 
 use crate::AppState;
 use crate::audit::ClientIp;
 use crate::auth::CurrentUser;
+use crate::back::{Back, OrBack};
 use crate::clock::display_time;
 use crate::error::AppResult;
 use crate::forms::CsrfForm;
@@ -68,9 +68,11 @@ pub struct DecisionForm {
     opinion: String,
 }
 
-fn back() -> Response {
-    Redirect::to("/org/transfers").into_response()
-}
+/// The list of incoming transfers, where a decision on one returns.
+const TRANSFERS: &str = "/org/transfers";
+
+/// Someone was quicker: the transfer was decided or withdrawn meanwhile.
+const DECIDED_MEANWHILE: &str = "该申请已被处理或已撤回，请刷新查看。";
 
 async fn incoming(
     app: &AppState,
@@ -93,42 +95,29 @@ pub async fn accept(
     CsrfForm(_f): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
     let (unit, t) = incoming(&app, &ip, &user, id).await?;
-    let state = t.state;
-    if let Err(e) = binding::accept_transfer(state) {
-        user.session.flash("error", e.to_string());
-        return Ok(back());
-    }
-    match app
-        .store
-        .accept_transfer(id, user.account.id, app.now())
-        .await
-    {
-        Ok(_) => {
-            app.store
-                .add_trail(
-                    "transfer",
-                    id,
-                    "accept",
-                    Some(user.account.id),
-                    Some(unit),
-                    "",
-                    app.now(),
-                )
-                .await?;
-            user.session.flash(
-                "success",
-                format!(
-                    "已接收 {}，其原单位“{}”的绑定已结束。",
-                    t.real_name, t.from_unit_name
-                ),
-            );
-        }
-        Err(ChangeError::Conflict) => user
-            .session
-            .flash("error", "该申请已被处理或已撤回，请刷新查看。"),
-        Err(ChangeError::Db(e)) => return Err(e.into()),
-    }
-    Ok(back())
+    let back = Back::to(&user.session, TRANSFERS);
+    binding::accept_transfer(t.state).or_back(&back)?;
+    back.changed(
+        app.store
+            .accept_transfer(id, user.account.id, app.now())
+            .await,
+        DECIDED_MEANWHILE,
+    )?;
+    app.store
+        .add_trail(
+            "transfer",
+            id,
+            "accept",
+            Some(user.account.id),
+            Some(unit),
+            "",
+            app.now(),
+        )
+        .await?;
+    back.done(format!(
+        "已接收 {}，其原单位“{}”的绑定已结束。",
+        t.real_name, t.from_unit_name
+    ))
 }
 
 pub async fn refuse(
@@ -139,42 +128,31 @@ pub async fn refuse(
     CsrfForm(f): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
     let (unit, t) = incoming(&app, &ip, &user, id).await?;
-    let state = t.state;
+    let back = Back::to(&user.session, TRANSFERS);
     let opinion = f.opinion.trim();
-    if let Err(e) = binding::refuse_transfer(state, opinion) {
-        user.session.flash("error", e.to_string());
-        return Ok(back());
-    }
-    match app
-        .store
-        .close_transfer(
+    binding::refuse_transfer(t.state, opinion).or_back(&back)?;
+    back.changed(
+        app.store
+            .close_transfer(
+                id,
+                TransferState::Refused,
+                opinion,
+                user.account.id,
+                app.now(),
+            )
+            .await,
+        DECIDED_MEANWHILE,
+    )?;
+    app.store
+        .add_trail(
+            "transfer",
             id,
-            TransferState::Refused,
+            "refuse",
+            Some(user.account.id),
+            Some(unit),
             opinion,
-            user.account.id,
             app.now(),
         )
-        .await
-    {
-        Ok(()) => {
-            app.store
-                .add_trail(
-                    "transfer",
-                    id,
-                    "refuse",
-                    Some(user.account.id),
-                    Some(unit),
-                    opinion,
-                    app.now(),
-                )
-                .await?;
-            user.session
-                .flash("success", format!("已拒绝 {} 的调入申请。", t.real_name));
-        }
-        Err(ChangeError::Conflict) => user
-            .session
-            .flash("error", "该申请已被处理或已撤回，请刷新查看。"),
-        Err(ChangeError::Db(e)) => return Err(e.into()),
-    }
-    Ok(back())
+        .await?;
+    back.done(format!("已拒绝 {} 的调入申请。", t.real_name))
 }
